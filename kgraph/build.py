@@ -1,0 +1,367 @@
+"""Records -> RDF. The only module that mints IRIs.
+
+IRIs are `https://w3id.org/kgraph/id/<kind>/<record id>`; record ids are
+unique across all files (records.py checks), kinds are distinct path segments,
+and `IriMinter` refuses to mint one IRI for two different things, so two
+records can never share an IRI. Web sources keep their own URL as IRI.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
+
+from kgraph.errors import RecordError, ValidationFailed
+from kgraph.names import ascii_fold, search_key
+from kgraph.namespaces import (
+    CURATED_GRAPH, GEO, ID, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
+)
+from kgraph.records import (
+    Document, load_records, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
+)
+from kgraph.resources import default_data_dir
+from kgraph.store import DEFAULT_STORE, Manifest, write_store
+from kgraph.validate import validate_graph
+from kgraph.vocab import ontology_graph, superclasses
+
+__all__ = ["IriMinter", "slug", "build", "data_fingerprint", "build_dataset", "build_curated_graph", "literal_for_date"]
+
+PLACE_CLASSES = {"city": KGO.City, "country": KGO.Country, "region": KGO.Region}
+EVENT_CLASSES = {
+    "visit": KGO.Visit, "delegation": KGO.Delegation, "exchange": KGO.Exchange, "festival": KGO.Festival,
+    "council-session": KGO.CouncilSession, "exhibition": KGO.Exhibition, "conference": KGO.Conference,
+}
+DOCUMENT_CLASSES = {
+    "news-listing": KGO.NewsListing, "news-item": KGO.NewsItem, "interpellation": KGO.Interpellation,
+    "reply": KGO.Reply, "web-page": KGO.WebPage,
+}
+_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
+
+
+def slug(text: str) -> str:
+    """ASCII slug for names without a curated id: 'Kamieniec Podolski' -> 'kamieniec-podolski'.
+
+    Folding is lossy ('Łowecz' and 'Lowecz' give the same slug), so IriMinter.for_name
+    adds a digest of the exact name.
+    """
+    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-") or "x"
+
+
+class IriMinter:
+    """Mints every IRI of a build and refuses to give one IRI to two different keys."""
+
+    def __init__(self):
+        self._owner: dict[URIRef, object] = {}
+
+    def _claim(self, iri: URIRef, key) -> URIRef:
+        owner = self._owner.setdefault(iri, key)
+        if owner != key:
+            raise RecordError("<build>", None, f"two records would share the IRI {iri} ({owner} and {key}); rename one id")
+        return iri
+
+    def record(self, kind: str, record_id: str) -> URIRef:
+        return self._claim(ID[f"{kind}/{record_id}"], (kind, record_id))
+
+    def post(self, person_id: str, post: Post) -> URIRef:
+        start = post.start.lexical if post.start else "na"
+        local = f"post/{person_id}/{post.role}--{post.of}--{start}"
+        try:
+            return self._claim(ID[local], (person_id, post.where))
+        except RecordError as e:
+            raise RecordError(post.where.file, post.where.line,
+                              f"{person_id} holds the same post ({post.role} of {post.of} from {start}) twice; merge the two") from e
+
+    def for_name(self, kind: str, name: str) -> URIRef:
+        """IRI for an entity known only by name (extraction candidates)."""
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        return self._claim(ID[f"{kind}/{slug(name)}-{digest}"], (kind, name))
+
+    def web_page(self, url: str) -> URIRef:
+        return self._claim(URIRef(url), ("url", url))
+
+
+def literal_for_date(value: PartialDate) -> Literal:
+    return Literal(value.lexical, datatype=_DATE_TYPES[value.precision])
+
+
+def _day(value: date) -> Literal:
+    return Literal(value.isoformat(), datatype=XSD.date)
+
+
+class _GraphWriter:
+    """Adds the triples of each record kind to one graph."""
+
+    def __init__(self, graph: Graph, records: Records, minter: IriMinter):
+        self.g, self.records, self.mint = graph, records, minter
+        self._iri: dict[str, URIRef] = {}
+        kinds = ((records.places, "place"), (records.organisations, "organisation"), (records.people, "person"),
+                 (records.events, "event"), (records.partnerships, "partnership"), (records.documents, "document"))
+        for group, kind in kinds:
+            for record in group:
+                self._iri[record.id] = minter.record(kind, record.id)
+        for url in records.web_sources():
+            self._iri[url] = minter.web_page(url)
+
+    def iri(self, record_id: str) -> URIRef:
+        return self._iri[record_id]
+
+    def add(self, s, p, o):
+        if o is not None:
+            self.g.add((s, p, o))
+
+    def names(self, node: URIRef, labels: dict[str, str], aliases=(), extra_keys=()):
+        for lang, text in labels.items():
+            self.add(node, RDFS.label, Literal(text, lang=lang))
+        for alias in aliases:
+            self.add(node, SKOS.altLabel, Literal(alias))
+        for key in sorted({search_key(t) for t in (*labels.values(), *aliases, *extra_keys) if t}):
+            self.add(node, KGO.searchKey, Literal(key))
+
+    def sources(self, node: URIRef, sources):
+        for source in sources:
+            self.add(node, DCTERMS.source, self.iri(source))
+
+    def note(self, node: URIRef, note: str | None):
+        if note:
+            self.add(node, RDFS.comment, Literal(note, lang="en"))
+
+    def types(self, node: URIRef, cls: URIRef):
+        for each in superclasses(cls):
+            self.add(node, RDF.type, each)
+
+    # --- record kinds -----------------------------------------------------
+
+    def place(self, place: Place):
+        node = self.iri(place.id)
+        self.types(node, PLACE_CLASSES[place.type])
+        self.names(node, place.labels, place.aliases)
+        if place.country:
+            self.add(node, SCHEMA.containedInPlace, self.iri(place.country))
+        if place.lat is not None:
+            self.add(node, GEO.lat, Literal(f"{place.lat:.6f}", datatype=XSD.decimal))
+            self.add(node, GEO.long, Literal(f"{place.long:.6f}", datatype=XSD.decimal))
+        if place.wikidata:
+            self.add(node, SKOS.exactMatch, WD[place.wikidata])
+        for qid in place.wikidata_close:
+            self.add(node, SKOS.closeMatch, WD[qid])
+        self.sources(node, place.sources)
+        self.note(node, place.note)
+
+    def organisation(self, org: Organisation):
+        node = self.iri(org.id)
+        self.types(node, KGO.Organisation)
+        self.names(node, org.labels, org.aliases)
+        if org.location:
+            self.add(node, SCHEMA.location, self.iri(org.location))
+        if org.part_of:
+            self.add(node, ORG.subOrganizationOf, self.iri(org.part_of))
+        self.sources(node, org.sources)
+        self.note(node, org.note)
+
+    def person(self, person: Person, role_labels: dict):
+        node = self.iri(person.id)
+        self.types(node, KGO.Person)
+        extra = [person.family_name] if person.family_name else []
+        self.names(node, person.labels, person.aliases, extra)
+        self.add(node, SCHEMA.givenName, Literal(person.given_name) if person.given_name else None)
+        self.add(node, SCHEMA.familyName, Literal(person.family_name) if person.family_name else None)
+        self.sources(node, person.sources)
+        self.note(node, person.note)
+        for post in person.posts:
+            self.post(node, person, post, role_labels)
+
+    def post(self, person_node: URIRef, person: Person, post: Post, role_labels: dict):
+        node = self.mint.post(person.id, post)
+        self.types(node, KGO.PostHolding)
+        self.add(node, ORG.member, person_node)
+        self.add(node, ORG.role, ROLE[post.role])
+        self.add(node, KGO.postOf, self.iri(post.of))
+        of_labels = self.records.entity(post.of).labels
+        for lang in ("pl", "en"):
+            self.add(node, RDFS.label, Literal(f"{person.labels[lang]}: {role_labels[lang][post.role]}, {of_labels[lang]}", lang=lang))
+        if post.start:
+            self.add(node, SCHEMA.startDate, literal_for_date(post.start))
+        if post.end:
+            self.add(node, SCHEMA.endDate, literal_for_date(post.end))
+        for day in post.attested:
+            self.add(node, KGO.attestedOn, literal_for_date(day))
+        # Bounds for "who held the post on day D" (see kgo:periodStart/periodEnd).
+        start = post.start.first_day() if post.start else min((d.first_day() for d in post.attested), default=None)
+        if post.end:
+            end = post.end.last_day()
+        elif not post.start:
+            end = max((d.last_day() for d in post.attested), default=None)
+        else:
+            end = None
+        if start:
+            self.add(node, KGO.periodStart, _day(start))
+        if end:
+            self.add(node, KGO.periodEnd, _day(end))
+        self.sources(node, post.sources)
+        self.note(node, post.note)
+
+    def event(self, event: Event):
+        node = self.iri(event.id)
+        self.types(node, EVENT_CLASSES[event.type])
+        self.names(node, event.labels)
+        if event.start:
+            self.add(node, SCHEMA.startDate, literal_for_date(event.start))
+            self.add(node, SCHEMA.endDate, literal_for_date(event.end or event.start))
+        if event.not_after:
+            self.add(node, KGO.notAfter, literal_for_date(event.not_after) if event.not_after.precision == "day"
+                     else _day(event.not_after.last_day()))
+        self.add(node, SCHEMA.location, self.iri(event.location))
+        for ref in event.visitors:
+            self.add(node, KGO.visitor, self.iri(ref))
+            self.add(node, KGO.participant, self.iri(ref))
+        for ref in event.hosts:
+            self.add(node, KGO.host, self.iri(ref))
+            self.add(node, KGO.participant, self.iri(ref))
+        for ref in event.participants:
+            self.add(node, KGO.participant, self.iri(ref))
+        if event.part_of:
+            self.add(node, SCHEMA.superEvent, self.iri(event.part_of))
+        self.sources(node, event.sources)
+        self.note(node, event.note)
+
+    def partnership(self, claim: Partnership, preferred: bool, kind_labels: dict):
+        node = self.iri(claim.id)
+        self.types(node, KGO.Partnership)
+        a, b = (self.records.entity(ref) for ref in claim.between)
+        for lang in ("pl", "en"):
+            since = f", {claim.since.lexical}" if claim.since else ""
+            self.add(node, RDFS.label, Literal(f"{a.labels[lang]} – {b.labels[lang]} ({kind_labels[lang][claim.kind]}{since})", lang=lang))
+        for ref in claim.between:
+            self.add(node, KGO.between, self.iri(ref))
+        self.add(node, KGO.kind, PKIND[claim.kind])
+        if claim.since:
+            self.add(node, KGO.since, literal_for_date(claim.since))
+        if preferred:
+            self.add(node, KGO.preferred, Literal(True))
+        self.sources(node, claim.sources)
+        self.note(node, claim.note)
+
+    def document(self, doc: Document):
+        node = self.iri(doc.id)
+        self.types(node, DOCUMENT_CLASSES[doc.type])
+        self.names(node, doc.labels)
+        if doc.date:
+            self.add(node, DCTERMS.date, literal_for_date(doc.date))
+        if doc.url:
+            self.add(node, SCHEMA.url, Literal(doc.url, datatype=XSD.anyURI))
+        if doc.text_file:
+            self.add(node, KGO.textFile, Literal(doc.text_file))
+        for attr, prop in (("part_of", DCTERMS.isPartOf), ("author", SCHEMA.author),
+                           ("addressee", KGO.addressee), ("reply_to", KGO.replyTo)):
+            ref = getattr(doc, attr)
+            if ref:
+                self.add(node, prop, self.iri(ref))
+        if doc.subject:
+            self.add(node, KGO.subjectLine, Literal(doc.subject, lang="pl"))
+        for number in doc.reference_numbers:
+            self.add(node, KGO.referenceNumber, Literal(number))
+        for ref in doc.mentions:
+            self.add(node, SCHEMA.mentions, self.iri(ref))
+        self.sources(node, doc.sources)
+        self.note(node, doc.note)
+
+    def web_page(self, url: str):
+        node = self.iri(url)
+        self.types(node, KGO.WebPage)
+        self.add(node, SCHEMA.url, Literal(url, datatype=XSD.anyURI))
+
+
+def preferred_claims(partnerships: list[Partnership]) -> set[str]:
+    """Ids of the claims marked kgo:preferred: per pair and kind, among dated
+    claims, the one with the most sources, then the earliest (kgo:Partnership)."""
+    groups: dict[tuple, list[Partnership]] = defaultdict(list)
+    for claim in partnerships:
+        if claim.since:
+            groups[(frozenset(claim.between), claim.kind)].append(claim)
+    return {min(group, key=lambda c: (-len(c.sources), c.since.first_day(), c.id)).id for group in groups.values()}
+
+
+def _concept_labels(namespace) -> dict[str, dict[str, str]]:
+    labels: dict[str, dict[str, str]] = {"pl": {}, "en": {}}
+    prefix = str(namespace)
+    for s, label in ontology_graph().subject_objects(RDFS.label):
+        if str(s).startswith(prefix) and label.language in labels:
+            labels[label.language][str(s)[len(prefix):]] = str(label)
+    return labels
+
+
+def build_curated_graph(records: Records, *, minter: IriMinter | None = None, graph: Graph | None = None) -> Graph:
+    """The curated facts of `records` as an rdflib Graph (no ontology triples)."""
+    graph = graph if graph is not None else Graph()
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns, override=True)
+    writer = _GraphWriter(graph, records, minter or IriMinter())
+    role_labels, kind_labels = _concept_labels(ROLE), _concept_labels(PKIND)
+    for url in records.web_sources():
+        writer.web_page(url)
+    for place in records.places:
+        writer.place(place)
+    for org in records.organisations:
+        writer.organisation(org)
+    for person in records.people:
+        writer.person(person, role_labels)
+    for event in records.events:
+        writer.event(event)
+    preferred = preferred_claims(records.partnerships)
+    for claim in records.partnerships:
+        writer.partnership(claim, claim.id in preferred, kind_labels)
+    for doc in records.documents:
+        writer.document(doc)
+    return graph
+
+
+def build_dataset(records: Records) -> Dataset:
+    """Ontology and curated facts, each in its own named graph."""
+    dataset = Dataset()
+    for prefix, ns in PREFIXES.items():
+        dataset.bind(prefix, ns, override=True)
+    dataset.graph(ONTOLOGY_GRAPH).__iadd__(ontology_graph())
+    build_curated_graph(records, graph=dataset.graph(CURATED_GRAPH))
+    return dataset
+
+
+def sorted_nquads(dataset: Dataset) -> bytes:
+    """N-Quads with lines sorted: the same graph always gives the same bytes."""
+    text = dataset.serialize(format="nquads", encoding="utf-8")
+    lines = sorted(set(line for line in text.split(b"\n") if line.strip()))
+    return b"\n".join(lines) + b"\n"
+
+
+def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True) -> Manifest:
+    """Validate the records of `data_dir`, build the graph and make it the live store.
+
+    Raises RecordError or ValidationFailed before anything is written, so a
+    failed build leaves the previous store as it was.
+    """
+    data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
+    records = load_records(data_dir)
+    dataset = build_dataset(records)
+    if shacl:
+        report = validate_graph(dataset.graph(CURATED_GRAPH))
+        if not report.conforms:
+            raise ValidationFailed(f"the graph built from {data_dir} violates {report.violations} SHACL constraint(s); "
+                                   "run `kgraph validate --data DIR` for the report", report.text)
+    counts = {name: len(getattr(records, name)) for name in
+              ("places", "organisations", "people", "events", "partnerships", "documents")}
+    return write_store(sorted_nquads(dataset), Path(store_dir), data_dir=str(data_dir), records=counts,
+                       fingerprint=data_fingerprint(data_dir))
+
+
+def data_fingerprint(data_dir: Path | str) -> str:
+    """Digest of every file under `data_dir` (names and bytes): changes when the records do."""
+    data_dir = Path(data_dir)
+    digest = hashlib.sha256()
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+        digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()

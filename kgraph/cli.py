@@ -1,0 +1,188 @@
+"""The `kgraph` command: thin wrappers around library functions.
+
+Exit codes: 0 success; 1 an expected error (bad records, bad SPARQL, missing
+store, SHACL violations for `validate`); 2 a usage error (unknown option,
+saved query or parameter). Data goes to stdout, messages to stderr.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from kgraph.errors import KgraphError, ParameterError, QueryNotFound
+
+__all__ = ["cli", "main"]
+
+
+def _fail(error: KgraphError):
+    if isinstance(error, (ParameterError, QueryNotFound)):
+        raise click.UsageError(str(error))
+    raise click.ClickException(str(error))
+
+
+def graph_options(func):
+    """--data and --store, shared by every command that reads the graph."""
+    @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+                  help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+    @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
+                  show_default=True, help="Where the built graph lives.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
+def _store(data_dir: Path | None, store_dir: Path):
+    """Open the store, building it first when it is missing or when --data has changed since."""
+    from kgraph.build import build, data_fingerprint
+    from kgraph.store import open_store, read_manifest, store_exists
+
+    if not store_exists(store_dir) or (data_dir is not None and read_manifest(store_dir).fingerprint != data_fingerprint(data_dir)):
+        manifest = build(data_dir, store_dir)
+        click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
+    return open_store(store_dir)
+
+
+def _params(values: tuple[str, ...]) -> dict[str, str]:
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(package_name="kgraph")
+def cli():
+    """kgraph: a knowledge graph of city diplomacy (Kalisz and its partner cities).
+
+    Build the graph from curated records, query it with SPARQL, validate and export it.
+    """
+
+
+@cli.command()
+@graph_options
+@click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large data).")
+def build(data_dir, store_dir, no_shacl):
+    """Validate the records and build the graph store.
+
+    The new store replaces the old one only when the build succeeds.
+    """
+    from kgraph.build import build as build_store
+
+    try:
+        manifest = build_store(data_dir, store_dir, shacl=not no_shacl)
+    except KgraphError as e:
+        _fail(e)
+    graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in manifest.graphs.items())
+    records = ", ".join(f"{count} {name}" for name, count in manifest.records.items())
+    click.echo(f"built {manifest.quads} quads ({graphs}) from {manifest.data_dir} into {store_dir}", err=True)
+    click.echo(f"records: {records}", err=True)
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--file", "query_file", type=click.File("r", encoding="utf-8"), help="Read SPARQL from a file ('-' for stdin).")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter (repeatable). Values are data, never query text.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table",
+              show_default=True, help="json is SPARQL 1.1 Query Results JSON; turtle is for CONSTRUCT/DESCRIBE.")
+@click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+@click.option("--list", "list_saved", is_flag=True, help="List the saved queries and their parameters.")
+@graph_options
+def query(query, query_file, params, fmt, curated_only, list_saved, data_dir, store_dir):
+    """Run a saved query by NAME, SPARQL text, or SPARQL from --file or stdin ('-').
+
+    \b
+    Examples:
+      kgraph query who-visited-where --param place=Łowecz
+      kgraph query partners -p city=Kalisz -p partner=Preston --format csv
+      kgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
+    """
+    from kgraph.query import list_queries, load_query, run_query
+    from kgraph.results import render
+
+    try:
+        if list_saved:
+            for saved in list_queries():
+                click.echo(f"{saved.name}: {saved.summary}")
+                for p in saved.params.values():
+                    click.echo(f"    --param {p.name}=<{p.type}>  {p.description}")
+            return
+        if query_file is not None:
+            if query:
+                raise click.UsageError("give either QUERY or --file, not both")
+            text = query_file.read()
+        elif query == "-":
+            text = sys.stdin.read()
+        elif query is None:
+            raise click.UsageError("give a saved query name, SPARQL text, --file FILE or '-' (see --list)")
+        elif Path(query).suffix in (".rq", ".sparql") and Path(query).is_file():
+            text = Path(query).read_text(encoding="utf-8")
+        elif all(c.isalnum() or c == "-" for c in query):
+            text = load_query(query)
+        else:
+            text = query
+        result = run_query(_store(data_dir, store_dir), text, _params(params), include_extracted=not curated_only)
+        click.echo(render(result, fmt), nl=False)
+    except KgraphError as e:
+        _fail(e)
+
+
+@cli.command()
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+def validate(data_dir):
+    """Check the records and the SHACL shapes; print the SHACL report.
+
+    Exit code: 0 the graph conforms; 1 violations or invalid records.
+    """
+    from kgraph.build import build_dataset
+    from kgraph.namespaces import CURATED_GRAPH
+    from kgraph.records import load_records
+    from kgraph.resources import default_data_dir
+    from kgraph.validate import validate_graph
+
+    try:
+        records = load_records(data_dir or default_data_dir())
+        report = validate_graph(build_dataset(records).graph(CURATED_GRAPH))
+    except KgraphError as e:
+        _fail(e)
+    click.echo(report.text.rstrip())
+    if not report.conforms:
+        click.echo(f"{report.violations} SHACL violation(s)", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default="turtle", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+@graph_options
+def export(fmt, out, curated_only, data_dir, store_dir):
+    """Export the graph; the same store always gives the same bytes."""
+    from kgraph.export import export_graph, write_atomic
+
+    try:
+        data = export_graph(_store(data_dir, store_dir), fmt, include_extracted=not curated_only)
+        if out is None:
+            click.get_binary_stream("stdout").write(data)
+        else:
+            write_atomic(out, data)
+            click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
+    except KgraphError as e:
+        _fail(e)
+
+
+def main():
+    try:
+        cli(prog_name="kgraph")
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

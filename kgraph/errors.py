@@ -1,0 +1,52 @@
+"""Named errors. The library raises these; only the CLI turns them into exit codes.
+
+Every message names the input (file and line, parameter, query) and says how
+to fix it, so the CLI can print it as one line.
+"""
+from __future__ import annotations
+
+__all__ = [
+    "KgraphError", "RecordError", "StoreError", "QueryError", "QueryNotFound",
+    "ParameterError", "ValidationFailed", "ExportError",
+]
+
+
+class KgraphError(Exception):
+    """Base of every error kgraph expects and reports without a traceback."""
+
+
+class RecordError(KgraphError):
+    """A curated record is malformed, incomplete or refers to an unknown id."""
+
+    def __init__(self, path, line: int | None, message: str):
+        self.path, self.line, self.detail = str(path), line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+class StoreError(KgraphError):
+    """The store is missing, locked or unreadable."""
+
+
+class QueryError(KgraphError):
+    """A SPARQL query is malformed or failed to run."""
+
+
+class QueryNotFound(QueryError):
+    """No saved query has that name."""
+
+
+class ParameterError(KgraphError):
+    """A query parameter is unknown or its value has the wrong form."""
+
+
+class ValidationFailed(KgraphError):
+    """The graph does not conform to the SHACL shapes."""
+
+    def __init__(self, message: str, report: str):
+        self.report = report
+        super().__init__(message)
+
+
+class ExportError(KgraphError):
+    """An export format is unknown or the output cannot be written."""

@@ -1,0 +1,139 @@
+"""Namespaces and ontology terms.
+
+`KGO` is generated from ontology.ttl (run `python -m kgraph.namespaces` after
+editing the ontology); with `_fail = True` a misspelt term raises instead of
+silently minting a new IRI. tests/test_ontology.py checks that the two agree.
+"""
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNamespace
+
+__all__ = [
+    "KGO", "ROLE", "PKIND", "ID", "GRAPH", "SCHEMA", "ORG", "GEO", "WDT", "WD",
+    "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "PREFIXES",
+    "CURATED_GRAPH", "EXTRACTED_GRAPH", "ONTOLOGY_GRAPH",
+]
+
+ROLE = Namespace("https://w3id.org/kgraph/vocab/role/")
+PKIND = Namespace("https://w3id.org/kgraph/vocab/partnership/")
+ID = Namespace("https://w3id.org/kgraph/id/")
+GRAPH = Namespace("https://w3id.org/kgraph/graph/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+CURATED_GRAPH = GRAPH["curated"]
+EXTRACTED_GRAPH = GRAPH["extracted"]
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+
+
+# --- generated from ontology.ttl: do not edit by hand ---
+class KGO(DefinedNamespace):
+    _NS = Namespace("https://w3id.org/kgraph/ontology#")
+    _fail = True
+
+    City: URIRef
+    Conference: URIRef
+    CouncilSession: URIRef
+    Country: URIRef
+    Delegation: URIRef
+    Document: URIRef
+    Event: URIRef
+    Exchange: URIRef
+    Exhibition: URIRef
+    Festival: URIRef
+    Interpellation: URIRef
+    NewsItem: URIRef
+    NewsListing: URIRef
+    Organisation: URIRef
+    Partnership: URIRef
+    PartnershipKind: URIRef
+    Person: URIRef
+    Place: URIRef
+    PostHolding: URIRef
+    Region: URIRef
+    Reply: URIRef
+    Role: URIRef
+    Visit: URIRef
+    WebPage: URIRef
+    addressee: URIRef
+    attestedOn: URIRef
+    between: URIRef
+    host: URIRef
+    kind: URIRef
+    notAfter: URIRef
+    participant: URIRef
+    partnershipKinds: URIRef
+    periodEnd: URIRef
+    periodStart: URIRef
+    postOf: URIRef
+    preferred: URIRef
+    referenceNumber: URIRef
+    replyTo: URIRef
+    roles: URIRef
+    searchKey: URIRef
+    since: URIRef
+    subjectLine: URIRef
+    textFile: URIRef
+    visitor: URIRef
+# --- end generated ---
+
+
+PREFIXES = {
+    "kgo": str(KGO),
+    "role": str(ROLE),
+    "pkind": str(PKIND),
+    "id": str(ID),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "prov": str(PROV),
+    "dct": str(DCTERMS),
+    "skos": str(SKOS),
+    "geo": str(GEO),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "wdt": str(WDT),
+    "wd": str(WD),
+}
+
+
+def generated_block(ontology_file) -> str:
+    """The KGO class body as `python -m kgraph.namespaces` writes it."""
+    from rdflib import Graph
+
+    graph = Graph().parse(ontology_file, format="turtle")
+    prefix = "https://w3id.org/kgraph/ontology#"
+    names = sorted(
+        {str(s)[len(prefix):] for s in graph.subjects() if str(s).startswith(prefix) and str(s) != prefix}
+    )
+    lines = [
+        "class KGO(DefinedNamespace):",
+        f'    _NS = Namespace("{prefix}")',
+        "    _fail = True",
+        "",
+    ]
+    lines += [f"    {name}: URIRef" for name in names]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":  # regenerate the block above from ontology.ttl
+    import re
+    from pathlib import Path
+
+    from kgraph.resources import ontology_path
+
+    here = Path(__file__)
+    text = here.read_text(encoding="utf-8")
+    block = generated_block(ontology_path())
+    new = re.sub(
+        r"(# --- generated from ontology.ttl: do not edit by hand ---\n).*?(# --- end generated ---)",
+        lambda m: m.group(1) + block + m.group(2),
+        text,
+        flags=re.S,
+    )
+    here.write_text(new, encoding="utf-8")

@@ -1,0 +1,615 @@
+"""Curated records: load the YAML files of a data directory and validate them.
+
+Every problem is reported as a RecordError naming the file and line and saying
+how to fix it. Nothing here knows about RDF: build.py turns Records into a graph.
+
+>>> from kgraph.resources import packaged_data_dir
+>>> records = load_records(packaged_data_dir())
+>>> records.entity("lowecz").labels["pl"]
+'Łowecz'
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from kgraph.errors import RecordError
+from kgraph.vocab import partnership_kind_ids, role_ids
+
+__all__ = [
+    "PartialDate", "Place", "Organisation", "Post", "Person", "Event", "Partnership",
+    "Document", "Records", "load_records", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
+]
+
+PLACE_TYPES = ("city", "country", "region")
+EVENT_TYPES = ("visit", "delegation", "exchange", "festival", "council-session", "exhibition", "conference")
+DOCUMENT_TYPES = ("news-listing", "news-item", "interpellation", "reply", "web-page")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+# ---------------------------------------------------------------------------
+# values
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A date with the precision the source gives: a year, a month or a day."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    @property
+    def lexical(self) -> str:
+        text = f"{self.year:04d}"
+        if self.month:
+            text += f"-{self.month:02d}"
+        if self.day:
+            text += f"-{self.day:02d}"
+        return text
+
+    @property
+    def precision(self) -> str:
+        return "day" if self.day else "month" if self.month else "year"
+
+    def first_day(self) -> date:
+        return date(self.year, self.month or 1, self.day or 1)
+
+    def last_day(self) -> date:
+        month = self.month or 12
+        return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+
+
+@dataclass
+class Place:
+    id: str
+    type: str
+    labels: dict[str, str]
+    where: Where
+    aliases: tuple[str, ...] = ()
+    country: str | None = None
+    lat: float | None = None
+    long: float | None = None
+    wikidata: str | None = None
+    wikidata_close: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Organisation:
+    id: str
+    labels: dict[str, str]
+    where: Where
+    aliases: tuple[str, ...] = ()
+    location: str | None = None
+    part_of: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Post:
+    role: str
+    of: str
+    where: Where
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    attested: tuple[PartialDate, ...] = ()
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Person:
+    id: str
+    labels: dict[str, str]
+    where: Where
+    given_name: str | None = None
+    family_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    posts: tuple[Post, ...] = ()
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Event:
+    id: str
+    type: str
+    labels: dict[str, str]
+    where: Where
+    start: PartialDate | None = None
+    end: PartialDate | None = None
+    not_after: PartialDate | None = None
+    location: str | None = None
+    visitors: tuple[str, ...] = ()
+    hosts: tuple[str, ...] = ()
+    participants: tuple[str, ...] = ()
+    part_of: str | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Partnership:
+    id: str
+    between: tuple[str, str]
+    kind: str
+    where: Where
+    since: PartialDate | None = None
+    sources: tuple[str, ...] = ()
+    note: str | None = None
+
+
+@dataclass
+class Document:
+    id: str
+    type: str
+    labels: dict[str, str]
+    where: Where
+    date: PartialDate | None = None
+    url: str | None = None
+    text_file: str | None = None
+    part_of: str | None = None
+    author: str | None = None
+    addressee: str | None = None
+    subject: str | None = None
+    reference_numbers: tuple[str, ...] = ()
+    reply_to: str | None = None
+    mentions: tuple[str, ...] = ()
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+
+@dataclass
+class Records:
+    """All curated records of a data directory, validated."""
+
+    data_dir: Path
+    places: list[Place] = field(default_factory=list)
+    organisations: list[Organisation] = field(default_factory=list)
+    people: list[Person] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    partnerships: list[Partnership] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)
+
+    def all(self):
+        for group in (self.places, self.organisations, self.people, self.events, self.partnerships, self.documents):
+            yield from group
+
+    def entity(self, record_id: str):
+        return self._index()[record_id]
+
+    def _index(self) -> dict:
+        if not hasattr(self, "_by_id"):
+            self._by_id = {record.id: record for record in self.all()}
+        return self._by_id
+
+    def web_sources(self) -> list[str]:
+        """Every distinct URL cited in a `sources` list, sorted."""
+        urls = set()
+        for record in self.all():
+            urls.update(s for s in record.sources if _URL.match(s))
+            for post in getattr(record, "posts", ()):
+                urls.update(s for s in post.sources if _URL.match(s))
+        return sorted(urls)
+
+
+# ---------------------------------------------------------------------------
+# YAML with line numbers
+
+
+class _Map(dict):
+    """A YAML mapping that remembers the line of each key (1-based)."""
+
+    line: int
+    key_lines: dict
+
+
+class _List(list):
+    line: int
+    item_lines: list
+
+
+class _Loader(yaml.SafeLoader):
+    """Keeps every scalar a string: dates and years are parsed by kgraph, not by YAML
+    (YAML would turn `no` into False and `2025-11` into a string but `2025` into an int)."""
+
+
+def _convert(node, path):
+    if isinstance(node, yaml.ScalarNode):
+        if node.tag == "tag:yaml.org,2002:null" or (node.style is None and node.value in ("", "~", "null")):
+            return None
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        out = _List(_convert(item, path) for item in node.value)
+        out.line = node.start_mark.line + 1
+        out.item_lines = [item.start_mark.line + 1 for item in node.value]
+        return out
+    if isinstance(node, yaml.MappingNode):
+        out = _Map()
+        out.line = node.start_mark.line + 1
+        out.key_lines = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, path)
+            line = key_node.start_mark.line + 1
+            if key in out:
+                raise RecordError(path, line, f"field '{key}' appears twice in one record; keep one")
+            out[key] = _convert(value_node, path)
+            out.key_lines[key] = line
+        return out
+    raise RecordError(path, node.start_mark.line + 1, "unsupported YAML node")
+
+
+def _read_yaml_list(path: Path) -> _List:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise RecordError(path, None, f"not UTF-8 text ({e.reason}); save the file as UTF-8") from e
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as e:
+        mark = e.problem_mark or e.context_mark
+        line = mark.line + 1 if mark else None
+        raise RecordError(path, line, f"invalid YAML: {e.problem or e.context}; fix the syntax") from e
+    if node is None:
+        empty = _List()
+        empty.line, empty.item_lines = 1, []
+        return empty
+    data = _convert(node, path)
+    if not isinstance(data, _List):
+        raise RecordError(path, getattr(data, "line", 1), "expected a list of records (each starting with '- id: ...')")
+    return data
+
+
+# ---------------------------------------------------------------------------
+# field readers
+
+
+class _Fields:
+    """Reads one record's fields, reporting errors with the file and line."""
+
+    def __init__(self, path: Path, raw, allowed: tuple[str, ...]):
+        self.path = path
+        if not isinstance(raw, _Map):
+            raise RecordError(path, getattr(raw, "line", None), "expected a record (a mapping of field: value)")
+        self.raw = raw
+        unknown = sorted(set(raw) - set(allowed))
+        if unknown:
+            key = unknown[0]
+            raise RecordError(path, raw.key_lines[key], f"unknown field '{key}'; known fields: {', '.join(allowed)}")
+
+    @property
+    def where(self) -> Where:
+        return Where(str(self.path), self.raw.line)
+
+    def line(self, key: str) -> int:
+        return self.raw.key_lines.get(key, self.raw.line)
+
+    def fail(self, key: str, message: str):
+        raise RecordError(self.path, self.line(key), message)
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self.raw.get(key)
+        if value is None:
+            if required:
+                self.fail(key, f"missing required field '{key}'")
+            return None
+        if not isinstance(value, str):
+            self.fail(key, f"field '{key}' must be text")
+        return value.strip()
+
+    def record_id(self) -> str:
+        value = self.text("id", required=True)
+        if not _ID.match(value):
+            self.fail("id", f"id '{value}' must be lower-case ASCII letters, digits and hyphens (e.g. 'kamieniec-podolski')")
+        return value
+
+    def choice(self, key: str, choices, *, required: bool = True) -> str | None:
+        value = self.text(key, required=required)
+        if value is not None and value not in choices:
+            self.fail(key, f"unknown {key} '{value}'; known values: {', '.join(choices)}")
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        value = self.raw.get(key)
+        if value is None:
+            return ()
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(key, f"field '{key}' must be a list of texts")
+        return tuple(v.strip() for v in value)
+
+    def labels(self, *, name_key: str | None = None) -> dict[str, str]:
+        raw = self.raw.get("labels")
+        name = self.text(name_key) if name_key else None
+        if raw is None and name:
+            return {"pl": name, "en": name}
+        if not isinstance(raw, dict):
+            hint = f"'{name_key}: ...' or " if name_key else ""
+            self.fail("labels", f"missing labels; give {hint}'labels: {{pl: ..., en: ...}}'")
+        labels = {}
+        for lang, text in raw.items():
+            if not isinstance(lang, str) or not re.match(r"^[a-z]{2,3}$", lang) or not isinstance(text, str) or not text.strip():
+                self.fail("labels", f"labels must map language codes to names, e.g. {{pl: Łowecz, en: Lovech}}; got {lang!r}")
+            labels[lang] = text.strip()
+        for lang in ("pl", "en"):
+            if lang not in labels:
+                self.fail("labels", f"labels need a Polish and an English name; '{lang}' is missing")
+        return labels
+
+    def date(self, key: str, raw=None) -> PartialDate | None:
+        value = self.raw.get(key) if raw is None else raw
+        if value is None:
+            return None
+        match = _DATE.match(str(value).strip())
+        if not match:
+            self.fail(key, f"bad date '{value}' in '{key}'; write YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            date(year, month or 1, day or 1)
+        except ValueError as e:
+            self.fail(key, f"bad date '{value}' in '{key}' ({e}); write YYYY, YYYY-MM or YYYY-MM-DD")
+        return PartialDate(year, month, day)
+
+    def dates(self, key: str) -> tuple[PartialDate, ...]:
+        return tuple(self.date(key, raw) for raw in self.texts(key))
+
+    def number(self, key: str, low: float, high: float) -> float | None:
+        value = self.text(key)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            self.fail(key, f"'{key}' must be a number from {low} to {high}; got '{value}'")
+        return number
+
+    def sources(self, *, required: bool = True) -> tuple[str, ...]:
+        sources = self.texts("sources")
+        if required and not sources:
+            self.fail("sources", "every fact needs a source: add 'sources: [URL or document id]'")
+        return sources
+
+
+# ---------------------------------------------------------------------------
+# per-file readers
+
+_PLACE_FIELDS = ("id", "type", "labels", "aliases", "country", "lat", "long", "wikidata", "wikidata_close", "sources", "note")
+_ORG_FIELDS = ("id", "labels", "aliases", "location", "part_of", "sources", "note")
+_PERSON_FIELDS = ("id", "name", "labels", "given_name", "family_name", "aliases", "posts", "sources", "note")
+_POST_FIELDS = ("role", "of", "start", "end", "attested", "sources", "note")
+_EVENT_FIELDS = ("id", "type", "labels", "start", "end", "not_after", "location", "visitors", "hosts",
+                 "participants", "part_of", "sources", "note")
+_PARTNERSHIP_FIELDS = ("id", "between", "kind", "since", "sources", "note")
+_DOCUMENT_FIELDS = ("id", "type", "labels", "date", "url", "text_file", "part_of", "author", "addressee", "subject",
+                    "reference_numbers", "reply_to", "mentions", "sources", "note")
+_QID = re.compile(r"^Q[1-9][0-9]*$")
+
+
+def _place(f: _Fields) -> Place:
+    place = Place(
+        id=f.record_id(), type=f.choice("type", PLACE_TYPES), labels=f.labels(), where=f.where,
+        aliases=f.texts("aliases"), country=f.text("country"),
+        lat=f.number("lat", -90, 90), long=f.number("long", -180, 180),
+        wikidata=f.text("wikidata"), wikidata_close=f.texts("wikidata_close"),
+        sources=f.sources(), note=f.text("note"),
+    )
+    for qid in ((place.wikidata,) if place.wikidata else ()) + place.wikidata_close:
+        if not _QID.match(qid):
+            f.fail("wikidata", f"'{qid}' is not a Wikidata item id; write it as Q followed by digits, e.g. Q36")
+    if place.type != "country" and not place.country:
+        f.fail("type", f"a {place.type} needs 'country: <country id>'")
+    return place
+
+
+def _organisation(f: _Fields) -> Organisation:
+    return Organisation(
+        id=f.record_id(), labels=f.labels(), where=f.where, aliases=f.texts("aliases"),
+        location=f.text("location"), part_of=f.text("part_of"), sources=f.sources(), note=f.text("note"),
+    )
+
+
+def _post(path: Path, raw) -> Post:
+    f = _Fields(path, raw, _POST_FIELDS)
+    post = Post(
+        role=f.choice("role", role_ids()), of=f.text("of", required=True), where=f.where,
+        start=f.date("start"), end=f.date("end"), attested=f.dates("attested"),
+        sources=f.sources(), note=f.text("note"),
+    )
+    if post.start and post.end and post.start.first_day() > post.end.last_day():
+        f.fail("end", f"post ends ({post.end.lexical}) before it starts ({post.start.lexical})")
+    return post
+
+
+def _person(f: _Fields) -> Person:
+    posts_raw = f.raw.get("posts") or []
+    if not isinstance(posts_raw, list):
+        f.fail("posts", "'posts' must be a list of {role, of, ...} records")
+    return Person(
+        id=f.record_id(), labels=f.labels(name_key="name"), where=f.where,
+        given_name=f.text("given_name"), family_name=f.text("family_name"), aliases=f.texts("aliases"),
+        posts=tuple(_post(f.path, raw) for raw in posts_raw), sources=f.sources(), note=f.text("note"),
+    )
+
+
+def _event(f: _Fields) -> Event:
+    event = Event(
+        id=f.record_id(), type=f.choice("type", EVENT_TYPES), labels=f.labels(), where=f.where,
+        start=f.date("start"), end=f.date("end"), not_after=f.date("not_after"),
+        location=f.text("location", required=True), visitors=f.texts("visitors"), hosts=f.texts("hosts"),
+        participants=f.texts("participants"), part_of=f.text("part_of"), sources=f.sources(), note=f.text("note"),
+    )
+    for key in ("start", "end"):
+        value = getattr(event, key)
+        if value and value.precision != "day":
+            f.fail(key, f"event '{key}' must be a full date YYYY-MM-DD; use 'not_after' when the day is unknown")
+    if event.end and not event.start:
+        f.fail("end", "an event with an 'end' needs a 'start'")
+    if event.start and event.end and event.start > event.end:
+        f.fail("end", f"event ends ({event.end.lexical}) before it starts ({event.start.lexical})")
+    if not event.start and not event.not_after:
+        f.fail("id", "an event needs 'start' (and 'end') or, when the text gives no day, 'not_after'")
+    if event.type in ("visit", "delegation", "exchange") and not event.visitors:
+        f.fail("type", f"a {event.type} needs 'visitors: [ids of who travelled]'")
+    return event
+
+
+def _partnership(f: _Fields) -> Partnership:
+    between = f.texts("between")
+    if len(between) != 2 or between[0] == between[1]:
+        f.fail("between", "'between' must name two different places, e.g. [kalisz, martin]")
+    return Partnership(
+        id=f.record_id(), between=(between[0], between[1]), kind=f.choice("kind", partnership_kind_ids()),
+        where=f.where, since=f.date("since"), sources=f.sources(), note=f.text("note"),
+    )
+
+
+def _document(f: _Fields) -> Document:
+    doc = Document(
+        id=f.record_id(), type=f.choice("type", DOCUMENT_TYPES), labels=f.labels(), where=f.where,
+        date=f.date("date"), url=f.text("url"), text_file=f.text("text_file"), part_of=f.text("part_of"),
+        author=f.text("author"), addressee=f.text("addressee"), subject=f.text("subject"),
+        reference_numbers=f.texts("reference_numbers"), reply_to=f.text("reply_to"),
+        mentions=f.texts("mentions"), note=f.text("note"), sources=f.sources(required=False),
+    )
+    if doc.url and not _URL.match(doc.url):
+        f.fail("url", f"'{doc.url}' is not an http(s) URL")
+    if not (doc.url or doc.text_file or doc.part_of or doc.sources):
+        f.fail("id", "a document needs 'url', 'text_file', 'part_of' or 'sources' so readers can find it")
+    return doc
+
+
+_READERS = (
+    ("places.yaml", "places", _PLACE_FIELDS, _place),
+    ("organisations.yaml", "organisations", _ORG_FIELDS, _organisation),
+    ("people.yaml", "people", _PERSON_FIELDS, _person),
+    ("events.yaml", "events", _EVENT_FIELDS, _event),
+    ("partnerships.yaml", "partnerships", _PARTNERSHIP_FIELDS, _partnership),
+    ("documents.yaml", "documents", _DOCUMENT_FIELDS, _document),
+)
+
+
+# ---------------------------------------------------------------------------
+# cross-record checks
+
+
+def _check_references(records: Records) -> None:
+    index = records._index()
+    kinds = {
+        "place": (Place,), "country": (Place,), "agent": (Person, Organisation, Place),
+        "place-or-org": (Place, Organisation), "org": (Organisation,), "event": (Event,),
+        "document": (Document,), "person": (Person,), "entity": (Place, Organisation, Person, Event, Document),
+    }
+
+    def check(record, ref: str | None, kind: str, field_name: str, where: Where | None = None):
+        if ref is None:
+            return
+        target = index.get(ref)
+        where = where or record.where
+        if target is None:
+            raise RecordError(where.file, where.line,
+                              f"{record.id if hasattr(record, 'id') else 'record'}: '{field_name}' names '{ref}', "
+                              f"which has no record; add it or fix the id")
+        if not isinstance(target, kinds[kind]):
+            wanted = " or ".join(k.__name__.lower() for k in kinds[kind])
+            raise RecordError(where.file, where.line,
+                              f"{record.id}: '{field_name}' names '{ref}', a {type(target).__name__.lower()}; expected a {wanted}")
+        if kind == "country" and target.type != "country":
+            raise RecordError(where.file, where.line, f"{record.id}: 'country' names '{ref}', a {target.type}; expected a country")
+
+    def check_sources(record, sources, where=None):
+        for source in sources:
+            if _URL.match(source):
+                continue
+            if source.startswith(("http:", "https:")):
+                w = where or record.where
+                raise RecordError(w.file, w.line, f"{record.id}: source '{source}' is not a valid URL (spaces or quotes?)")
+            check(record, source, "document", "sources", where)
+
+    for place in records.places:
+        check(place, place.country, "country", "country")
+        check_sources(place, place.sources)
+    for org in records.organisations:
+        check(org, org.location, "place", "location")
+        check(org, org.part_of, "org", "part_of")
+        check_sources(org, org.sources)
+    for person in records.people:
+        check_sources(person, person.sources)
+        for post in person.posts:
+            check(person, post.of, "place-or-org", "of", post.where)
+            check_sources(person, post.sources, post.where)
+    for event in records.events:
+        check(event, event.location, "place-or-org", "location")
+        for ref in event.visitors + event.hosts + event.participants:
+            check(event, ref, "agent", "visitors/hosts/participants")
+        check(event, event.part_of, "event", "part_of")
+        check_sources(event, event.sources)
+    for partnership in records.partnerships:
+        for ref in partnership.between:
+            check(partnership, ref, "place", "between")
+        check_sources(partnership, partnership.sources)
+    data_dir = records.data_dir.resolve()
+    for doc in records.documents:
+        check(doc, doc.part_of, "document", "part_of")
+        check(doc, doc.author, "agent", "author")
+        check(doc, doc.addressee, "agent", "addressee")
+        check(doc, doc.reply_to, "document", "reply_to")
+        for ref in doc.mentions:
+            check(doc, ref, "entity", "mentions")
+        check_sources(doc, doc.sources)
+        if doc.text_file:
+            text_path = (records.data_dir / doc.text_file).resolve()
+            if data_dir not in text_path.parents or not text_path.is_file():
+                raise RecordError(doc.where.file, doc.where.line,
+                                  f"{doc.id}: text_file '{doc.text_file}' is not a file under {records.data_dir}")
+
+
+def load_records(data_dir: Path | str) -> Records:
+    """Read and validate every record file of `data_dir`.
+
+    Raises RecordError (file, line, remedy) on the first problem found.
+    """
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise RecordError(data_dir, None, "data directory not found; pass --data DIR with the records")
+    records = Records(data_dir=data_dir)
+    seen: dict[str, Where] = {}
+    found_any = False
+    for filename, attr, allowed, reader in _READERS:
+        path = data_dir / filename
+        if not path.exists():
+            continue
+        found_any = True
+        items = _read_yaml_list(path)
+        group = getattr(records, attr)
+        for raw in items:
+            record = reader(_Fields(path, raw, allowed))
+            if record.id in seen:
+                first = seen[record.id]
+                raise RecordError(path, record.where.line,
+                                  f"duplicate id '{record.id}' (first used at {first.file}:{first.line}); ids must be unique across all files")
+            seen[record.id] = record.where
+            group.append(record)
+    if not found_any:
+        raise RecordError(data_dir, None, f"no record files found; expected some of {', '.join(f for f, *_ in _READERS)}")
+    _check_references(records)
+    return records

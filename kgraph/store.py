@@ -1,0 +1,109 @@
+"""The on-disk store: a pyoxigraph (RocksDB) database per build, switched atomically.
+
+Layout of a store directory:
+
+    .kgraph/
+      CURRENT            name of the live build ("build-<digest>")
+      build-<digest>/    the pyoxigraph database and manifest.json
+
+A build is written to a fresh directory and goes live only when CURRENT is
+replaced (os.replace is atomic), so a failed or interrupted build leaves the
+previous one in place and readers never see a half-written store.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kgraph.errors import StoreError
+
+__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "DEFAULT_STORE"]
+
+DEFAULT_STORE = Path(".kgraph")
+_CURRENT = "CURRENT"
+
+
+@dataclass
+class Manifest:
+    build: str
+    data_dir: str
+    quads: int
+    graphs: dict[str, int]
+    records: dict[str, int]
+    fingerprint: str = ""
+
+
+def _current_build(store_dir: Path) -> Path | None:
+    pointer = store_dir / _CURRENT
+    if not pointer.exists():
+        return None
+    name = pointer.read_text(encoding="utf-8").strip()
+    path = store_dir / name
+    return path if name.startswith("build-") and path.is_dir() else None
+
+
+def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str = "") -> Manifest:
+    """Load N-Quads into a new build directory and make it the live one."""
+    store_dir = Path(store_dir)
+    try:
+        store_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot create store directory {store_dir}: {e.strerror}; pass --store DIR") from e
+    digest = hashlib.sha256(nquads).hexdigest()[:16]
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store_dir))
+    try:
+        db = ox.Store(str(staging / "oxigraph"))
+        db.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        db.optimize()
+        graphs = {str(g.value): sum(1 for _ in db.quads_for_pattern(None, None, None, g)) for g in db.named_graphs()}
+        del db  # closes RocksDB before the directory is renamed
+        manifest = Manifest(build=f"build-{digest}", data_dir=data_dir, quads=sum(graphs.values()),
+                            graphs=dict(sorted(graphs.items())), records=records,
+                            fingerprint=fingerprint)
+        (staging / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1, sort_keys=True), encoding="utf-8")
+        final = store_dir / manifest.build
+        if final.exists():  # identical content was built before; keep one copy
+            shutil.rmtree(final)
+        os.replace(staging, final)
+        pointer_tmp = store_dir / f"{_CURRENT}.tmp"
+        pointer_tmp.write_text(manifest.build + "\n", encoding="utf-8")
+        os.replace(pointer_tmp, store_dir / _CURRENT)
+    except OSError as e:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise StoreError(f"cannot write store {store_dir}: {e}; check free space and permissions") from e
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    for old in store_dir.iterdir():  # earlier builds and staging dirs of interrupted builds
+        if old.is_dir() and old.name != manifest.build and old.name.startswith(("build-", "staging-")):
+            shutil.rmtree(old, ignore_errors=True)
+    return manifest
+
+
+def store_exists(store_dir: Path) -> bool:
+    return _current_build(Path(store_dir)) is not None
+
+
+def open_store(store_dir: Path) -> ox.Store:
+    """The live build of `store_dir`, opened read-only."""
+    build = _current_build(Path(store_dir))
+    if build is None:
+        raise StoreError(f"no graph in {store_dir}; run `kgraph build` first (or pass --store DIR)")
+    try:
+        return ox.Store.read_only(str(build / "oxigraph"))
+    except OSError as e:
+        raise StoreError(f"cannot open the store in {build}: {e}; rebuild it with `kgraph build`") from e
+
+
+def read_manifest(store_dir: Path) -> Manifest:
+    build = _current_build(Path(store_dir))
+    if build is None:
+        raise StoreError(f"no graph in {store_dir}; run `kgraph build` first (or pass --store DIR)")
+    return Manifest(**json.loads((build / "manifest.json").read_text(encoding="utf-8")))
