@@ -89,6 +89,12 @@ def literal_for_date(value: PartialDate) -> Literal:
     return Literal(value.lexical, datatype=_DATE_TYPES[value.precision])
 
 
+def _decimal(value: float) -> Literal:
+    """xsd:decimal in the canonical form pyoxigraph stores (no trailing zeros, '18' not '18.0'),
+    so the graph read back from the store equals the graph built."""
+    return Literal(f"{value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal)
+
+
 def _day(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
@@ -143,8 +149,8 @@ class _GraphWriter:
         if place.country:
             self.add(node, SCHEMA.containedInPlace, self.iri(place.country))
         if place.lat is not None:
-            self.add(node, GEO.lat, Literal(f"{place.lat:.6f}", datatype=XSD.decimal))
-            self.add(node, GEO.long, Literal(f"{place.long:.6f}", datatype=XSD.decimal))
+            self.add(node, GEO.lat, _decimal(place.lat))
+            self.add(node, GEO.long, _decimal(place.long))
         if place.wikidata:
             self.add(node, SKOS.exactMatch, WD[place.wikidata])
         for qid in place.wikidata_close:

@@ -172,7 +172,7 @@ def export(fmt, out, curated_only, data_dir, store_dir):
     try:
         data = export_graph(_store(data_dir, store_dir), fmt, include_extracted=not curated_only)
         if out is None:
-            click.get_binary_stream("stdout").write(data)
+            click.echo(data, nl=False)
         else:
             write_atomic(out, data)
             click.echo(f"wrote {out} ({len(data)} bytes)", err=True)

@@ -265,6 +265,8 @@ def _read_yaml_list(path: Path) -> _List:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
+        if e.context_mark and mark.index >= len(text.rstrip()):  # ran off the end: point at what was left open
+            mark = e.context_mark
         line = mark.line + 1 if mark else None
         raise RecordError(path, line, f"invalid YAML: {e.problem or e.context}; fix the syntax") from e
     if node is None:
