@@ -167,7 +167,8 @@ def validate(data_dir):
 @graph_options
 def export(fmt, out, curated_only, data_dir, store_dir):
     """Export the graph; the same store always gives the same bytes."""
-    from kgraph.export import export_graph, write_atomic
+    from kgraph.export import export_graph
+    from kgraph.files import write_atomic
 
     try:
         data = export_graph(_store(data_dir, store_dir), fmt, include_extracted=not curated_only)
@@ -178,6 +179,28 @@ def export(fmt, out, curated_only, data_dir, store_dir):
             click.echo(f"wrote {out} ({len(data)} bytes)", err=True)
     except KgraphError as e:
         _fail(e)
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
+@click.option("--lang", type=click.Choice(["pl", "en"]), default="pl", show_default=True, help="Language of labels.")
+@click.option("--title", default="kgraph: dyplomacja miejska Kalisza", show_default=True, help="Heading of the page.")
+@click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+@graph_options
+def view(out, lang, title, curated_only, data_dir, store_dir):
+    """Write an interactive network view: one self-contained HTML file.
+
+    Exit code: 0 written; 1 the store or --out cannot be used (nothing is written).
+    """
+    from kgraph.analyse import to_networkx
+    from kgraph.view import write_html
+
+    try:
+        graph = to_networkx(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only)
+        stats = write_html(graph, out, title=title, lang=lang)
+    except KgraphError as e:
+        _fail(e)
+    click.echo(f"wrote {out}: {stats.nodes} nodes, {stats.edges} edges, {stats.bytes // 1024} KiB", err=True)
 
 
 def main():

@@ -2,9 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
@@ -13,7 +10,7 @@ from kgraph.errors import ExportError
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, PREFIXES
 from kgraph.results import _to_rdflib
 
-__all__ = ["EXPORT_FORMATS", "export_graph", "write_atomic"]
+__all__ = ["EXPORT_FORMATS", "export_graph"]
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig")
 
@@ -63,19 +60,3 @@ def _stable_json(data: bytes) -> bytes:
             return sorted((order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         return value
     return (json.dumps(order(json.loads(data)), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
-
-
-def write_atomic(path: Path | str, data: bytes) -> None:
-    """Write `data` to `path` via a temporary file and rename: never a half-written file."""
-    path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    except OSError as e:
-        raise ExportError(f"cannot write {path}: {e.strerror}; choose a writable --out path") from e
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as e:
-        Path(tmp).unlink(missing_ok=True)
-        raise ExportError(f"cannot write {path}: {e.strerror}; choose a writable --out path") from e
