@@ -1,0 +1,77 @@
+"""Deterministic synthetic records at a target size, shaped like kgraph's curated data.
+
+    python -m benchmarks.synthetic 100000   # prints the triple count it reached
+
+Polish-like people with posts, cities in many countries, partnerships, and
+visits with 1-5 visitors, all as kgraph Records, so the real build path runs.
+"""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from kgraph.records import Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records, Where
+
+GIVEN = ["Anna", "Jan", "Krystian", "Małgorzata", "Sławomir", "Zofia", "Piotr", "Katarzyna", "Mateusz", "Agnieszka",
+         "Tomasz", "Ewa", "Andrzej", "Barbara", "Łukasz", "Joanna", "Grzegorz", "Magdalena", "Paweł", "Dorota"]
+FAMILY = ["Kowalski", "Nowak", "Wiśniewski", "Wójcik", "Kamiński", "Lewandowski", "Zieliński", "Szymański", "Dąbrowski",
+          "Kozłowski", "Jankowski", "Mazur", "Kwiatkowski", "Krawczyk", "Piotrowski", "Grabowski", "Pawłowski", "Michalski"]
+STEMS = ["Kal", "Łow", "Mar", "Erf", "Ham", "Prest", "Louv", "Kam", "Sol", "Byd", "Olsz", "Boch", "Sąd", "Ostr", "Gniez"]
+ENDINGS = ["isz", "ecz", "tin", "furt", "burg", "ów", "ice", "owo", "sk", "no", "ville", "ton"]
+ROLES = ["prezydent", "wiceprezydent", "burmistrz", "radny", "sekretarz", "przewodniczacy"]
+KINDS = ["partner", "friendly", "letter-of-intent", "memorandum", "sister-city"]
+HERE = Where("<synthetic>", 1)
+TRIPLES_PER_UNIT = 640  # calibrated: one unit of the scale gives about this many triples
+
+
+def synthetic_records(target_triples: int, *, seed: int = 42) -> Records:
+    rng = random.Random(seed)
+    units = max(1, target_triples // TRIPLES_PER_UNIT)
+    records = Records(data_dir=Path("<synthetic>"))
+    source = ["https://example.org/news/%d" % i for i in range(max(10, units))]
+    src = lambda: (rng.choice(source),)  # noqa: E731
+    countries = [f"country-{i}" for i in range(min(60, 5 + units // 10))]
+    for i, cid in enumerate(countries):
+        records.places.append(Place(cid, "country", {"pl": f"Państwo {i}", "en": f"Country {i}"}, HERE, sources=src()))
+    cities = []
+    for i in range(max(4, units * 2)):
+        name = f"{rng.choice(STEMS)}{rng.choice(ENDINGS)} {i}"
+        cid = f"city-{i}"
+        cities.append(cid)
+        records.places.append(Place(cid, "city", {"pl": name, "en": name}, HERE, country=rng.choice(countries),
+                                    lat=round(rng.uniform(35, 60), 4), long=round(rng.uniform(-10, 40), 4), sources=src()))
+    for i in range(max(1, units // 5)):
+        records.organisations.append(Organisation(f"org-{i}", {"pl": f"Rada Miasta {i}", "en": f"City Council {i}"}, HERE,
+                                                  location=rng.choice(cities), sources=src()))
+    people = []
+    for i in range(max(4, units * 4)):
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        pid = f"person-{i}"
+        people.append(pid)
+        start = rng.randint(1990, 2024)
+        posts = tuple(Post(rng.choice(ROLES), rng.choice(cities), HERE, start=PartialDate(start + k * 4),
+                           end=PartialDate(start + k * 4 + 4) if rng.random() < 0.6 else None, sources=src())
+                      for k in range(rng.randint(1, 2)))
+        records.people.append(Person(pid, {"pl": f"{given} {family}", "en": f"{given} {family}"}, HERE, given_name=given,
+                                     family_name=f"{family} {i}", posts=posts, sources=src()))
+    for i in range(max(2, units)):
+        a, b = rng.sample(cities, 2)
+        records.partnerships.append(Partnership(f"partnership-{i}", (a, b), rng.choice(KINDS), HERE,
+                                                since=PartialDate(rng.randint(1950, 2024)), sources=src()))
+    for i in range(max(4, units * 25)):
+        year, month, day = rng.randint(2000, 2025), rng.randint(1, 12), rng.randint(1, 26)
+        host, home = rng.sample(cities, 2)
+        visitors = (home,) + tuple(rng.sample(people, rng.randint(1, 5)))
+        records.events.append(Event(f"visit-{i}", rng.choice(["visit", "delegation", "exchange"]),
+                                    {"pl": f"Wizyta {i}", "en": f"Visit {i}"}, HERE,
+                                    start=PartialDate(year, month, day), end=PartialDate(year, month, day + rng.randint(0, 3)),
+                                    location=host, visitors=visitors, hosts=(host,), sources=src()))
+    return records
+
+
+if __name__ == "__main__":
+    from kgraph.build import build_curated_graph
+
+    graph = build_curated_graph(synthetic_records(int(sys.argv[1])))
+    print(len(graph))
