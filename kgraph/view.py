@@ -45,8 +45,9 @@ def style_for(node: str, data: dict, *, lang: str = "pl") -> dict:
     """vis-network attributes of one node (pure: does not touch `data`)."""
     style = STYLES.get(data.get("kind"), {"color": "#777777", "shape": "dot", lang: data.get("kind", "")})
     tooltip = f"{data.get('label', node)}\n{style.get(lang, '')}\n{node}"
+    # no vis "group": groups bring vis-network's own palette, which overrides `color`
     return {"label": data.get("label", node), "title": tooltip, "color": style["color"], "shape": style["shape"],
-            "group": data.get("kind", "")}
+            "kind": data.get("kind", "")}
 
 
 def _json_for_script(value) -> str:
