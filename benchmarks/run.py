@@ -53,7 +53,7 @@ SYNTHETIC_QUERIES = [
 def _rdflib_worker(nquads_path: str, inbox, outbox):
     from rdflib import Dataset
 
-    from kgraph.results import _to_rdflib
+    from kgraph.results import to_rdflib
 
     started = time.perf_counter()
     dataset = Dataset(default_union=True)
@@ -61,7 +61,7 @@ def _rdflib_worker(nquads_path: str, inbox, outbox):
     outbox.put(("loaded", time.perf_counter() - started))
     while (job := inbox.get()) is not None:
         text, bindings = job
-        init = {name: _to_rdflib(term) for name, term in bindings}
+        init = {name: to_rdflib(term) for name, term in bindings}
         started = time.perf_counter()
         rows = len(list(dataset.query(text, initBindings=init)))
         outbox.put(("done", time.perf_counter() - started, rows))

@@ -8,7 +8,7 @@ from rdflib import Dataset, Graph
 
 from kgraph.errors import ExportError
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, PREFIXES
-from kgraph.results import _to_rdflib
+from kgraph.results import to_rdflib
 
 __all__ = ["EXPORT_FORMATS", "export_graph"]
 
@@ -36,11 +36,11 @@ def export_graph(store: ox.Store, fmt: str, *, include_extracted: bool = True) -
     if fmt == "trig":
         target = Dataset()
         for q in quads:
-            target.graph(_to_rdflib(q.graph_name)).add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+            target.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     else:
         target = Graph()
         for q in quads:
-            target.add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+            target.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     for prefix, namespace in PREFIXES.items():
         target.bind(prefix, namespace, override=True)
     rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "trig": "trig"}[fmt]

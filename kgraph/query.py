@@ -22,6 +22,7 @@ import pyoxigraph as ox
 
 from kgraph.errors import ParameterError, QueryError, QueryNotFound
 from kgraph.names import search_key
+from kgraph.records import parse_date
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE
 from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
@@ -108,16 +109,11 @@ def load_query(name: str) -> SavedQuery:
 
 def _parse_date(param: str, value: str, *, end: bool) -> date:
     """YYYY-MM-DD; YYYY and YYYY-MM stand for their first day (from) or last day (to)."""
-    m = re.fullmatch(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
-    if not m:
-        raise ParameterError(f"--param {param}={value!r}: not a date; write YYYY-MM-DD (or YYYY, YYYY-MM)")
-    from kgraph.records import PartialDate  # records imports nothing from query
-
     try:
-        partial = PartialDate(*(int(g) if g else None for g in m.groups()))
-        return partial.last_day() if end else partial.first_day()
+        partial = parse_date(value)
     except ValueError as e:
-        raise ParameterError(f"--param {param}={value!r}: {e}; write a real date as YYYY-MM-DD") from e
+        raise ParameterError(f"--param {param}={value!r}: not a date ({e}); write YYYY-MM-DD (or YYYY, YYYY-MM)") from e
+    return partial.last_day() if end else partial.first_day()
 
 
 def _term(param: Param, value: str | None):

@@ -23,7 +23,7 @@ from kgraph.vocab import partnership_kind_ids, role_ids
 
 __all__ = [
     "PartialDate", "Place", "Organisation", "Post", "Person", "Event", "Partnership",
-    "Document", "Records", "load_records", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
+    "Document", "Records", "load_records", "parse_date", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
 ]
 
 PLACE_TYPES = ("city", "country", "region")
@@ -66,6 +66,16 @@ class PartialDate:
     def last_day(self) -> date:
         month = self.month or 12
         return date(self.year, month, self.day or calendar.monthrange(self.year, month)[1])
+
+
+def parse_date(text: str) -> PartialDate:
+    """'2025', '2025-11' or '2025-11-06' as a PartialDate; ValueError names what is wrong."""
+    match = _DATE.match(str(text).strip())
+    if not match:
+        raise ValueError("write YYYY, YYYY-MM or YYYY-MM-DD")
+    year, month, day = (int(g) if g else None for g in match.groups())
+    date(year, month or 1, day or 1)  # raises ValueError for 2025-02-30
+    return PartialDate(year, month, day)
 
 
 @dataclass(frozen=True)
@@ -360,15 +370,11 @@ class _Fields:
         value = self.raw.get(key) if raw is None else raw
         if value is None:
             return None
-        match = _DATE.match(str(value).strip())
-        if not match:
-            self.fail(key, f"bad date '{value}' in '{key}'; write YYYY, YYYY-MM or YYYY-MM-DD")
-        year, month, day = (int(g) if g else None for g in match.groups())
         try:
-            date(year, month or 1, day or 1)
+            return parse_date(value)
         except ValueError as e:
-            self.fail(key, f"bad date '{value}' in '{key}' ({e}); write YYYY, YYYY-MM or YYYY-MM-DD")
-        return PartialDate(year, month, day)
+            detail = "" if str(e).startswith("write") else f" ({e})"
+            self.fail(key, f"bad date '{value}' in '{key}'{detail}; write YYYY, YYYY-MM or YYYY-MM-DD")
 
     def dates(self, key: str) -> tuple[PartialDate, ...]:
         return tuple(self.date(key, raw) for raw in self.texts(key))

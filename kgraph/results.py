@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef, BNode
 from kgraph.errors import ParameterError
 from kgraph.namespaces import PREFIXES
 
-__all__ = ["RESULT_FORMATS", "render"]
+__all__ = ["RESULT_FORMATS", "render", "to_rdflib"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -67,7 +67,8 @@ def _table(result) -> str:
     return "\n".join(out) + "\n"
 
 
-def _to_rdflib(term):
+def to_rdflib(term):
+    """A pyoxigraph term as the equal rdflib term."""
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -89,7 +90,7 @@ def render(result, fmt: str) -> str:
         for prefix, namespace in PREFIXES.items():
             graph.bind(prefix, namespace, override=True)
         for triple in result.triples:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
         return graph.serialize(format="turtle")
     if fmt == "turtle":
         raise ParameterError("SELECT and ASK give a table; use --format table, csv, tsv or json")
