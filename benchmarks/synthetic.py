@@ -53,14 +53,14 @@ def synthetic_records(target_triples: int, *, seed: int = 42) -> Records:
         posts = tuple(Post(rng.choice(ROLES), rng.choice(cities), HERE, start=PartialDate(start + k * 4),
                            end=PartialDate(start + k * 4 + 4) if rng.random() < 0.6 else None, sources=src())
                       for k in range(rng.randint(1, 2)))
-        records.people.append(Person(pid, {"pl": f"{given} {family}", "en": f"{given} {family}"}, HERE, given_name=given,
+        records.people.append(Person(pid, {"pl": f"{given} {family} {i}", "en": f"{given} {family} {i}"}, HERE, given_name=given,
                                      family_name=f"{family} {i}", posts=posts, sources=src()))
     for i in range(max(2, units)):
         a, b = rng.sample(cities, 2)
         records.partnerships.append(Partnership(f"partnership-{i}", (a, b), rng.choice(KINDS), HERE,
                                                 since=PartialDate(rng.randint(1950, 2024)), sources=src()))
     for i in range(max(4, units * 25)):
-        year, month, day = rng.randint(2000, 2025), rng.randint(1, 12), rng.randint(1, 26)
+        year, month, day = rng.randint(2000, 2025), rng.randint(1, 12), rng.randint(1, 25)
         host, home = rng.sample(cities, 2)
         visitors = (home,) + tuple(rng.sample(people, rng.randint(1, 5)))
         records.events.append(Event(f"visit-{i}", rng.choice(["visit", "delegation", "exchange"]),
