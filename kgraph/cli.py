@@ -203,6 +203,85 @@ def view(out, lang, title, curated_only, data_dir, store_dir):
     click.echo(f"wrote {out}: {stats.nodes} nodes, {stats.edges} edges, {stats.bytes // 1024} KiB", err=True)
 
 
+def _extract_records(paths, data_dir):
+    """Extraction records for every document in `paths`, with the curated records as gazetteer."""
+    from kgraph.extract import Extractor
+    from kgraph.readers import read_path
+    from kgraph.records import load_records
+    from kgraph.resources import default_data_dir
+
+    extractor = Extractor(load_records(data_dir or default_data_dir()))
+    for path in paths:
+        yield from extractor.extract_all(read_path(path))
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (atomically) instead of stdout.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records used to recognise and link known entities.")
+def extract(paths, fmt, out, data_dir):
+    """Find people, places, organisations, visits and posts in Polish texts.
+
+    PATHS are news listings, letters, news items, HTML pages or plain UTF-8 (cp1250 and
+    ISO-8859-2 are detected). jsonl is the format of FORMAT.md with offsets, ids and evidence.
+    """
+    import json
+
+    from kgraph.files import write_atomic
+
+    try:
+        lines = []
+        for record in _extract_records(paths, data_dir):
+            if fmt == "jsonl":
+                lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
+                continue
+            lines.append(f"== {record['doc']}")
+            lines += [f"  {e['type']:<13} {e['name']}  [{e.get('id') or e.get('candidate')}]" for e in record["entities"]]
+            lines += [f"  visit         {v['visitor']} -> {v['place']}  {v['start'] or ''}..{v['end'] or ''}" for v in record["visits"]]
+            lines += [f"  role          {r['person']}: {r['role']} of {r['of']}" for r in record["roles"]]
+        text = "\n".join(lines) + ("\n" if lines else "")
+        if out:
+            write_atomic(out, text.encode("utf-8"))
+        else:
+            click.echo(text, nl=False)
+    except KgraphError as e:
+        _fail(e)
+
+
+@cli.command(name="eval")
+@click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Gold annotations, JSON Lines in the FORMAT.md shape.")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--misses", is_flag=True, help="List every missed and spurious item.")
+@click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records used to recognise and link known entities.")
+def evaluate(gold_path, paths, misses, as_json, data_dir):
+    """Precision, recall and F1 of extraction on PATHS against --gold."""
+    import json
+
+    from kgraph.evaluate import load_jsonl, score
+
+    try:
+        gold = load_jsonl(gold_path)
+        predicted = {str(r["doc"]).rsplit("/", 1)[-1]: r for r in _extract_records(paths, data_dir)}
+    except KgraphError as e:
+        _fail(e)
+    result = score(gold, predicted)
+    if as_json:
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1))
+        return
+    if misses:
+        click.echo("\n".join(result.misses))
+    click.echo(f"documents: {result.documents}  without prediction: {len(result.without_prediction)}")
+    click.echo(f"{'':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
+    for name, c in result.rows():
+        click.echo(f"{name:16} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:5} {c.fp:5} {c.fn:5}")
+
+
 def main():
     try:
         cli(prog_name="kgraph")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "KgraphError", "RecordError", "StoreError", "QueryError", "QueryNotFound",
-    "ParameterError", "ValidationFailed", "ExportError",
+    "ParameterError", "ValidationFailed", "ExportError", "ReadError",
 ]
 
 
@@ -50,3 +50,7 @@ class ValidationFailed(KgraphError):
 
 class ExportError(KgraphError):
     """An export format is unknown or the output cannot be written."""
+
+
+class ReadError(KgraphError):
+    """An input text cannot be read: missing, empty, binary or in an unknown encoding."""

@@ -1,0 +1,387 @@
+"""Extraction: documents -> entities, visits, roles and partnership statements, with provenance.
+
+Output follows shared FORMAT.md (one JSON object per document) with extra fields:
+each entity has its curated `id` or a proposed `candidate` id and its mentions (character
+offsets into the document text); each visit, role and partnership keeps the sentence, its
+offsets, the rule that fired, a confidence and the extractor version.
+
+>>> from kgraph.readers import read_text
+>>> doc = next(read_text("Wizyta\\n12 listopada 2025\\n6–8 listopada 2025 roku delegacja Miasta Kalisza, w składzie: "
+...     "Krystian Kinastowski, Prezydent Miasta Kalisza, przebywała z wizytą w słowackim mieście Martin.", "a.txt"))
+>>> result = Extractor().extract(doc)
+>>> [(v["visitor"], v["place"], v["start"], v["end"]) for v in result["visits"]]
+[('Kalisz', 'Martin', '2025-11-06', '2025-11-08'), ('Krystian Kinastowski', 'Martin', '2025-11-06', '2025-11-08')]
+>>> [(r["person"], r["role"], r["of"]) for r in result["roles"]]
+[('Krystian Kinastowski', 'prezydent', 'Kalisz')]
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from typing import Iterable, Iterator
+
+from kgraph.dates import find_dates
+from kgraph.names import search_key
+from kgraph.nlp import PIPELINE_VERSION, TITLES, make_pipeline
+from kgraph.readers import CHUNK_CHARS, Document
+from kgraph.records import Records
+
+__all__ = ["Extractor", "EXTRACTOR_VERSION", "TYPE_NAMES"]
+
+EXTRACTOR_VERSION = f"kgraph-extract/1 ({PIPELINE_VERSION})"
+TYPE_NAMES = {"PERSON": "Person", "CITY": "City", "COUNTRY": "Country", "ORG": "Organization"}
+
+# Verbs (by lemma) of travelling to a place, and of a place receiving guests.
+_TRAVEL = {"odwiedzić", "odwiedzać", "przyjechać", "przyjeżdżać", "przylecieć", "przybyć", "zawitać", "przebywać",
+           "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta"}
+_HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
+_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem"}
+_ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
+                   ("burmistrz", "burmistrz"), ("mer", "mer"), ("radn", "radny"), ("sekretarz", "sekretarz"),
+                   ("przewodnicz", "przewodniczący"), ("zastęp", "zastępca"), ("skarbnik", "skarbnik"),
+                   ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
+                   ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
+                   ("marszał", "marszałek"), ("wojewod", "wojewoda")]
+# Offices of the home city when the text names no city or body for them.
+_HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+_PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
+                 (re.compile(r"zaprzyjaźnion", re.I), "friendly"),
+                 (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
+                 (re.compile(r"memorand|porozumieni", re.I), "memorandum")]
+_ANNIVERSARY = re.compile(r"(\d{1,3})\s*(?:\.|-)\s*(?:rocznic\w*|leci\w*)", re.I)
+
+
+def _role_name(text: str) -> str | None:
+    low = text.lower()
+    for prefix, role in _ROLE_BY_PREFIX:
+        if low.startswith(prefix):
+            if prefix == "mer" and low not in ("mer", "mera", "merem", "merowi", "merze", "merowie", "merzy"):
+                continue
+            return role
+    return None
+
+
+class Extractor:
+    """One pipeline, many documents: `extract(document)` gives the FORMAT.md record for it."""
+
+    def __init__(self, records: Records | None = None, *, home: str = "Kalisz"):
+        self.nlp = make_pipeline(records)
+        self.home = home
+
+    def extract_all(self, documents: Iterable[Document]) -> Iterator[dict]:
+        """Records for documents; chunks of one big file are merged into one record."""
+        pending = None
+        for document in documents:
+            result = self.extract(document)
+            base = document.id.split("#", 1)[0] if document.kind == "text-chunk" else None
+            if pending is not None and base is not None and pending["doc"] == base:
+                _merge_into(pending, result)
+                continue
+            if pending is not None:
+                yield pending
+            if base is not None:
+                result["doc"] = base
+            pending = result
+        if pending is not None:
+            yield pending
+
+    def extract(self, document: Document) -> dict:
+        text = document.text
+        if len(text) > CHUNK_CHARS * 2:  # one huge line: the reader could not split it at a line break
+            parts = [Document(f"{document.id}", text[k:k + CHUNK_CHARS], document.source, kind=document.kind,
+                              date=document.date, offset=document.offset + k) for k in range(0, len(text), CHUNK_CHARS)]
+            results = [self.extract(p) for p in parts]
+            for extra in results[1:]:
+                _merge_into(results[0], extra)
+            return results[0]
+        doc = self.nlp(text)
+        dates = find_dates(text, reference=document.date)
+        entities = self._entities(doc, document)
+        state = _State(self, document, doc, dates)
+        ents = list(doc.ents)
+        starts = [e.start for e in ents]
+        for sentence in doc.sents:
+            state.sentence(sentence, ents[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)])
+        return {
+            "doc": document.id,
+            "source": document.source,
+            "title": document.title,
+            "date": document.date,
+            "extractor": EXTRACTOR_VERSION,
+            "entities": entities,
+            "visits": _unique(state.visits, ("visitor", "place")),
+            "roles": _unique(state.roles, ("person", "role", "of")),
+            "partnerships": _unique(state.partnerships, ("city", "partner", "kind")),
+        }
+
+    def _entities(self, doc, document: Document) -> list[dict]:
+        found: dict[tuple[str, str], dict] = {}
+        for span in sorted([*doc.ents, *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
+            kind = TYPE_NAMES.get(span.label_)
+            name = span._.kg_name
+            if not kind or not name:
+                continue
+            key = (kind, search_key(name))
+            entry = found.setdefault(key, {"type": kind, "name": name, **(
+                {"id": span._.kg_id} if span._.kg_id else {"candidate": _candidate_id(kind, name)}), "mentions": []})
+            entry["mentions"].append([document.offset + span.start_char, document.offset + span.end_char, span.text])
+        return list(found.values())
+
+
+def _candidate_id(kind: str, name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", search_key(name)).strip("-")
+    return f"{kind.lower()}/{slug}"
+
+
+def _unique(items: list[dict], keys: tuple[str, ...]) -> list[dict]:
+    seen, kept = set(), []
+    for item in items:
+        key = tuple(search_key(item.get(k) or "") for k in keys)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
+def _merge_into(target: dict, extra: dict) -> None:
+    known = {(e["type"], search_key(e["name"])): e for e in target["entities"]}
+    for entity in extra["entities"]:
+        key = (entity["type"], search_key(entity["name"]))
+        if key in known:
+            known[key]["mentions"].extend(entity["mentions"])
+        else:
+            target["entities"].append(entity)
+            known[key] = entity
+    for field, keys in (("visits", ("visitor", "place")), ("roles", ("person", "role", "of")),
+                        ("partnerships", ("city", "partner", "kind"))):
+        target[field] = _unique(target[field] + extra[field], keys)
+
+
+class _State:
+    """Sentence-by-sentence relation rules for one document; remembers the last delegation."""
+
+    def __init__(self, extractor: Extractor, document: Document, doc, dates):
+        self.home = extractor.home
+        self.document, self.doc, self.dates = document, doc, dates
+        self.date_starts = [d.begin for d in dates]
+        self.visits: list[dict] = []
+        self.roles: list[dict] = []
+        self.partnerships: list[dict] = []
+        self.person_role_of: dict[str, str] = {}
+        self.last_trip: tuple[str, dict | None] | None = None
+
+    # -- helpers
+    def _evidence(self, sentence, rule: str, confidence: float) -> dict:
+        offset = self.document.offset
+        return {"evidence": {"sentence": sentence.text.strip(), "start": offset + sentence.start_char,
+                             "end": offset + sentence.end_char, "rule": rule, "confidence": confidence,
+                             "extractor": EXTRACTOR_VERSION}}
+
+    def _date(self, sentence):
+        at = bisect_left(self.date_starts, sentence.start_char)
+        if at < len(self.dates) and self.dates[at].begin < sentence.end_char:
+            return self.dates[at]
+        return None
+
+    def _visit(self, visitor: str, place: str, when, sentence, rule: str, confidence: float):
+        if not visitor or not place or search_key(visitor) == search_key(place):
+            return
+        self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
+                            "end": when.end if when else None, **self._evidence(sentence, rule, confidence)})
+
+    def _role(self, person: str, role: str, of: str | None, sentence, rule: str, confidence: float):
+        if not of:
+            return
+        self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule, confidence)})
+        self.person_role_of.setdefault(person, of)
+
+    # -- rules
+    def sentence(self, sentence, ents):
+        doc = self.doc
+        lemmas = [t.lemma_.lower() for t in sentence]
+        low = sentence.text.lower()
+        when = self._date(sentence)
+        self._roles(sentence, ents)
+        self._partnerships(sentence, ents, low)
+        travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
+        delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
+        home_named = any(w in low for w in _HOME_WORDS)
+        if delegation or travel_at is not None or home_named:
+            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
+        elif self.last_trip and re.search(r"\b(reprezentuj|w składzie|w skład)", low):
+            place, trip_when = self.last_trip
+            for person in [e for e in ents if e.label_ == "PERSON"]:
+                self._visit(person._.kg_name, place, trip_when, sentence, "delegation-members", 0.8)
+
+    def _visits(self, sentence, ents, lemmas, low, when, travel_at, delegation):
+        start = sentence.start
+        places = [e for e in ents if e.label_ == "CITY"]
+        people = [e for e in ents if e.label_ in ("PERSON",)]
+        orgs = [e for e in ents if e.label_ == "ORG"]
+        doc = self.doc
+
+        def before(e):
+            return doc[e.start - 1].lower_ if e.start > sentence.start else ""
+
+        hosting = any(lemma in _HOSTING for lemma in lemmas)
+        # destination: a city after "w/we/do/na" (or the object of "odwiedzić"), else the home words
+        destination = None
+        for e in places:
+            # "w Łoweczu", "do Kalisza", "w słowackim mieście Martin"
+            if before(e) in ("w", "we", "do", "mieście") and (travel_at is None or e.start - start > travel_at
+                                                             or delegation or before(e) == "do"):
+                destination = e
+                break
+        visited_object = None
+        if travel_at is not None and lemmas[travel_at].startswith("odwiedz"):
+            visited_object = next((e for e in places if e.start - start > travel_at), None)
+            destination = visited_object or destination
+        home_named = any(w in low for w in _HOME_WORDS) and not destination
+        dest_name = destination._.kg_name if destination else (self.home if home_named else None)
+
+        # "Kalisz gościł X, burmistrza Y" / "nasze miasto gościło delegacje z miast: A, B"
+        subject_home = hosting and (
+            (places and places[0]._.kg_name == self.home and travel_at is not None and places[0].start - start < travel_at)
+            or re.search(r"nasze miasto go", low))
+        if subject_home:
+            verb = next(k for k, lemma in enumerate(lemmas) if lemma in _HOSTING) + start
+            for e in ents:
+                if e.start <= verb:
+                    continue
+                if e.label_ == "PERSON":
+                    self._visit(e._.kg_name, self.home, when, sentence, "hosted-person", 0.85)
+                elif e.label_ == "CITY" and e._.kg_name != self.home:
+                    if before(e) == "w" and doc[e.start - 2].lower_ not in (",", ":") and e.start - 2 > verb \
+                            and doc[e.start - 2].ent_type_ == "CITY":
+                        continue  # "Hamm w Niemczech": a place qualifier, not a guest
+                    self._visit(e._.kg_name, self.home, when, sentence, "hosted-city", 0.8)
+            return
+
+        if delegation:
+            visitor_city = None
+            idx = next((k for k, t in enumerate(sentence) if t.lower_.startswith("delegac")), None)
+            if idx is not None:
+                after = [e for e in places if 0 <= e.start - (start + idx) <= 4]
+                visitor_city = after[0] if after else None
+                if visitor_city is not None and visitor_city is destination:
+                    visitor_city = None
+            origin = visitor_city._.kg_name if visitor_city else (self.home if re.search(r"kalisk\w* delegac", low)
+                                                                  else None)
+            if origin and dest_name and origin != dest_name:
+                self._visit(origin, dest_name, when, sentence, "delegation", 0.9)
+                for person in people:
+                    if destination is None or person.start < destination.start or "skład" in low:
+                        self._visit(person._.kg_name, dest_name, when, sentence, "delegation-member", 0.8)
+                self.last_trip = (dest_name, when)
+                return
+            if origin is None and dest_name is None and destination is None:
+                # "W Kaliszu przebywała delegacja z partnerskiego miasta X"
+                pass
+            if visitor_city is not None and destination is not None:
+                self._visit(visitor_city._.kg_name, destination._.kg_name, when, sentence, "delegation", 0.85)
+                return
+
+        if travel_at is None:
+            return
+        verb = start + travel_at
+        if dest_name is None:
+            return
+        # visitors: people, organisations and cities named before the verb (the subject side)
+        subjects = [e for e in ents if e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
+        if lemmas[travel_at] in ("przyjechać", "przybyć", "przylecieć") and not subjects:
+            subjects = [e for e in ents if e.start > verb and e.label_ == "PERSON"]
+        for e in subjects:
+            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "") and not doc[e.start - 1].lower_.startswith("przedstawic"):
+                continue
+            if e._.kg_name == dest_name:
+                continue
+            if e.label_ == "ORG" and any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start]):
+                continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
+            self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}", 0.7)
+        self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _roles(self, sentence, ents):
+        doc = self.doc
+        previous_of = None
+        for k, e in enumerate(ents):
+            if e.label_ != "PERSON":
+                continue
+            name = e._.kg_name
+            # apposition: "X, Prezydent Miasta Kalisza" / "X - burmistrz Kamieńca"
+            j = e.end
+            crossed = False
+            while j < len(doc) - 1 and (doc[j].is_space or doc[j].text.strip("*") == ""):
+                crossed = crossed or "\n" in doc[j].text or "\n" in doc[j - 1].whitespace_
+                j += 1
+            if crossed and j < len(doc) and _role_name(doc[j].text) and doc[j].text[:1].isupper():
+                # a letter's address block: the name on one line, the title on the next
+                following = doc[j + 1:min(j + 5, len(doc))].ents
+                of_entity = next((o for o in following if o.label_ in ("CITY", "ORG")), None)
+                role = _role_name(doc[j].text)
+                of = of_entity._.kg_name if of_entity else (self.home if role in _HOME_OFFICES else None)
+                self._role(name, role, of, sentence, "address-block", 0.85)
+                continue
+            j = e.end
+            title_of_next = j + 2 < len(doc) and doc[j + 2].ent_type_ == "PERSON" and doc[j + 2].ent_iob_ == "B"
+            if j + 1 < sentence.end and doc[j].text in (",", "-", "–") and _role_name(doc[j + 1].text) \
+                    and not title_of_next:
+                role = _role_name(doc[j + 1].text)
+                of_entity = None
+                for other in ents[k + 1:]:
+                    if other.start > j + 6 or other.label_ == "PERSON":
+                        break
+                    gap = doc[j + 2:other.start]
+                    if any(t.text in (",", ";") or t.lower_ in ("oraz", "i") for t in gap):
+                        break
+                    if other.label_ in ("CITY", "ORG"):
+                        of_entity = other
+                        break
+                phrase = []
+                for token in doc[j + 2:sentence.end]:
+                    if token.is_punct or token.lower_ in ("i", "oraz"):
+                        break
+                    phrase.append(token)
+                # A bare title in a list ("Jana Melniczuk - sekretarz;") continues the previous one's city;
+                # a longer phrase naming no known body gives no `of` rather than a guess.
+                bare = len(phrase) <= 1 and not any(t.text[:1].isupper() for t in phrase)
+                of = of_entity._.kg_name if of_entity else (
+                    previous_of if previous_of and bare else
+                    self.home if role in _HOME_OFFICES and (bare or any(t.lower_ == "miasta" for t in phrase)) else None)
+                self._role(name, role, of, sentence, "apposition", 0.9)
+                previous_of = of
+                continue
+            # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
+            t = e.start - 1
+            of = None
+            if t > sentence.start and doc[t].text == "," and _role_name(doc[t - 1].text):
+                t -= 1  # "gośćmi wiceprezydenta, Grzegorza Kulawinka"
+            if t >= sentence.start and doc[t].ent_type_ == "ORG":
+                org = next((o for o in ents if o.start <= t < o.end), None)
+                if org is None:
+                    continue
+                of, t = org._.kg_name, org.start - 1
+            chain = t
+            while chain >= sentence.start and doc[chain].lower_ in ("i", ",", "oraz") and chain - 1 >= sentence.start:
+                prior = next((o for o in ents if o.end == chain), None)
+                if prior is None or prior.label_ != "PERSON":
+                    break
+                chain = prior.start - 1
+            title = doc[chain] if chain >= sentence.start else None
+            role = _role_name(title.text) if title is not None and title.is_lower else None
+            if role and name not in self.person_role_of:
+                if of is None and role in _HOME_OFFICES:
+                    of = self.home
+                self._role(name, role, of, sentence, "title", 0.75)
+
+    def _partnerships(self, sentence, ents, low):
+        kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)
+        if not kind:
+            return
+        cities = [e for e in ents if e.label_ == "CITY" and e._.kg_name != self.home]
+        since = None
+        anniversary = _ANNIVERSARY.search(low)
+        if anniversary and self.document.date:
+            since = str(int(self.document.date[:4]) - int(anniversary.group(1)))
+        for city in cities:
+            self.partnerships.append({"city": self.home, "partner": city._.kg_name, "kind": kind, "since": since,
+                                      **self._evidence(sentence, "partner-cue", 0.6)})
