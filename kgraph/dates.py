@@ -38,7 +38,8 @@ for _number, _forms in enumerate([
     for _form in _forms.split():
         MONTHS[_form] = _number
 
-_MONTH = "(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_MONTH = f"(?P<month>{_MONTH_NAMES})"
 _DASH = r"\s*[-–—‒]\s*"
 _YEAR = r"(?:\s+(?P<year>(?:1[89]|20)\d{2})(?!\d)(?:\s*(?:r\.|roku|rok))?|\s+(?P<current>b\.\s?r\.|bieżącego roku|br\.))?"
 _PATTERNS = [

@@ -29,6 +29,8 @@ from kgraph.records import Records
 __all__ = ["Extractor", "EXTRACTOR_VERSION", "TYPE_NAMES"]
 
 EXTRACTOR_VERSION = f"kgraph-extract/1 ({PIPELINE_VERSION})"
+# The fields that make two extracted facts the same fact.
+_FACT_KEYS = {"visits": ("visitor", "place"), "roles": ("person", "role", "of"), "partnerships": ("city", "partner", "kind")}
 TYPE_NAMES = {"PERSON": "Person", "CITY": "City", "COUNTRY": "Country", "ORG": "Organization"}
 
 # Verbs (by lemma) of travelling to a place, and of a place receiving guests.
@@ -97,7 +99,7 @@ class Extractor:
         doc = self.nlp(text)
         dates = find_dates(text, reference=document.date)
         entities = self._entities(doc, document)
-        state = _State(self, document, doc, dates)
+        state = _State(self.home, document, doc, dates)
         ents = list(doc.ents)
         starts = [e.start for e in ents]
         for sentence in doc.sents:
@@ -109,9 +111,7 @@ class Extractor:
             "date": document.date,
             "extractor": EXTRACTOR_VERSION,
             "entities": entities,
-            "visits": _unique(state.visits, ("visitor", "place")),
-            "roles": _unique(state.roles, ("person", "role", "of")),
-            "partnerships": _unique(state.partnerships, ("city", "partner", "kind")),
+            **{field: _unique(getattr(state, field), keys) for field, keys in _FACT_KEYS.items()},
         }
 
     def _entities(self, doc, document: Document) -> list[dict]:
@@ -152,16 +152,15 @@ def _merge_into(target: dict, extra: dict) -> None:
         else:
             target["entities"].append(entity)
             known[key] = entity
-    for field, keys in (("visits", ("visitor", "place")), ("roles", ("person", "role", "of")),
-                        ("partnerships", ("city", "partner", "kind"))):
+    for field, keys in _FACT_KEYS.items():
         target[field] = _unique(target[field] + extra[field], keys)
 
 
 class _State:
     """Sentence-by-sentence relation rules for one document; remembers the last delegation."""
 
-    def __init__(self, extractor: Extractor, document: Document, doc, dates):
-        self.home = extractor.home
+    def __init__(self, home: str, document: Document, doc, dates):
+        self.home = home
         self.document, self.doc, self.dates = document, doc, dates
         self.date_starts = [d.begin for d in dates]
         self.visits: list[dict] = []
@@ -274,9 +273,6 @@ class _State:
                         self._visit(person._.kg_name, dest_name, when, sentence, "delegation-member", 0.8)
                 self.last_trip = (dest_name, when)
                 return
-            if origin is None and dest_name is None and destination is None:
-                # "W Kaliszu przebywała delegacja z partnerskiego miasta X"
-                pass
             if visitor_city is not None and destination is not None:
                 self._visit(visitor_city._.kg_name, destination._.kg_name, when, sentence, "delegation", 0.85)
                 return

@@ -192,9 +192,8 @@ def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool |
 # ---------------------------------------------------------------------------
 # components
 
-for _name, _default in (("kg_analyses", None),):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
+if not Doc.has_extension("kg_analyses"):
+    Doc.set_extension("kg_analyses", default=None)
 for _name in ("kg_name", "kg_id", "kg_source"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)

@@ -29,7 +29,7 @@ from typing import Iterator
 from kgraph.dates import find_dates, parse_date_line
 from kgraph.errors import ReadError
 
-__all__ = ["Document", "read_path", "read_text", "decode_bytes", "CHUNK_CHARS"]
+__all__ = ["Document", "read_path", "read_text", "decode_bytes", "detect_encoding", "CHUNK_CHARS"]
 
 CHUNK_CHARS = 200_000  # a plain text longer than this is read in chunks of about this size
 _SNIFF_BYTES = 64 * 1024
@@ -56,16 +56,19 @@ class Document:
     subject: str | None = None
 
 
-def decode_bytes(data: bytes, name: str) -> str:
-    """UTF-8, else cp1250 or ISO-8859-2 (whichever gives more Polish letters); NUL bytes mean binary."""
+def detect_encoding(data: bytes, name: str, *, truncated: bool = False) -> str:
+    """'utf-8', else 'cp1250' or 'iso-8859-2' (whichever gives more Polish letters); NUL bytes mean binary.
+
+    `truncated`: `data` is the head of a longer file, so a UTF-8 sequence cut at its end is fine.
+    """
     if b"\x00" in data[:_SNIFF_BYTES]:
         raise ReadError(f"{name}: binary file (NUL bytes); give a text or HTML file")
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
     try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as e:
+        if truncated and e.start > len(data) - 4:
+            return "utf-8"
     candidates = []
     for encoding in ("cp1250", "iso-8859-2"):
         try:
@@ -74,10 +77,17 @@ def decode_bytes(data: bytes, name: str) -> str:
             continue
         polish = sum(c in _POLISH_LETTERS for c in text)
         controls = sum(0x80 <= ord(c) < 0xA0 or (ord(c) < 32 and c not in "\t\n\r\f") for c in text)
-        candidates.append((polish - 10 * controls, encoding, text))
+        candidates.append((polish - 10 * controls, encoding))
     if not candidates:
         raise ReadError(f"{name}: not UTF-8, cp1250 or ISO-8859-2 text; convert it to UTF-8 (iconv -t UTF-8)")
-    return max(candidates)[2]
+    return max(candidates)[1]
+
+
+def decode_bytes(data: bytes, name: str) -> str:
+    """Text of `data` in the encoding detect_encoding finds."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    return data.decode(detect_encoding(data, name))
 
 
 def read_path(path: str | Path) -> Iterator[Document]:
@@ -90,10 +100,8 @@ def read_path(path: str | Path) -> Iterator[Document]:
         raise ReadError(f"{path}: empty file; nothing to extract")
     with path.open("rb") as handle:
         head = handle.read(_SNIFF_BYTES)
-    if b"\x00" in head:
-        raise ReadError(f"{path}: binary file (NUL bytes); give a text or HTML file")
     if size > CHUNK_CHARS * 2 and not _looks_like_html(head):
-        yield from _read_large(path)
+        yield from _read_large(path, detect_encoding(head, str(path), truncated=True))
         return
     text = decode_bytes(path.read_bytes(), str(path))
     if not text.strip():
@@ -187,20 +195,11 @@ def _addressee(after_date: str) -> str | None:
     return re.sub(r"^(?:Sz\. ?P\.|Pan|Pani)\s+", "", names[0])
 
 
-def _read_large(path: Path) -> Iterator[Document]:
+def _read_large(path: Path, encoding: str) -> Iterator[Document]:
     """A big plain text as chunks of about CHUNK_CHARS, split at paragraph (else space) boundaries."""
-    with path.open("rb") as handle:
-        head = handle.read(_SNIFF_BYTES)
-    try:
-        head.decode("utf-8")
-        encoding = "utf-8"
-    except UnicodeDecodeError as e:
-        encoding = "utf-8" if e.start > len(head) - 4 else None
-    if encoding is None:
-        encoding = "cp1250" if decode_bytes(head, str(path)) == head.decode("cp1250", "replace") else "iso-8859-2"
     offset, number, buffer = 0, 0, ""
     try:
-        with path.open("r", encoding=encoding, newline="") as handle:
+        with path.open("r", encoding="utf-8-sig" if encoding == "utf-8" else encoding, newline="") as handle:
             while True:
                 piece = handle.read(CHUNK_CHARS)
                 buffer += piece
