@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kgraph.errors import RecordError, ValidationFailed
 from kgraph.names import ascii_fold, search_key
 from kgraph.namespaces import (
-    CURATED_GRAPH, GEO, ID, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
+    CURATED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
 )
 from kgraph.records import (
     Document, load_records, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
@@ -83,6 +83,10 @@ class IriMinter:
 
     def web_page(self, url: str) -> URIRef:
         return self._claim(URIRef(url), ("url", url))
+
+    def month(self, key: str) -> URIRef:
+        """Bucket of the date index: 'YYYY-MM', or 'undated'."""
+        return self._claim(KGI[f"month-{key}"], ("month", key))
 
 
 def literal_for_date(value: PartialDate) -> Literal:
@@ -326,13 +330,85 @@ def build_curated_graph(records: Records, *, minter: IriMinter | None = None, gr
     return graph
 
 
+UNDATED = "undated"
+
+
+def event_days(start: PartialDate | None, end: PartialDate | None, not_after: PartialDate | None):
+    """(sort day, end day) of an event: its first and last day when dated, else the
+    day it was reported by (notAfter); (None, None) when nothing dates it."""
+    if start:
+        return start.first_day(), (end or start).last_day()
+    if not_after:
+        return not_after.last_day(), not_after.last_day()
+    return None, None
+
+
+def add_event_index(graph: Graph, events, minter: IriMinter) -> None:
+    """The date index of `events`: (iri, start, end, not_after, entity iris) tuples.
+
+    Each event gets kgi:sortDay and kgi:endDay (xsd:date, comparable whatever
+    the precision of its schema:startDate), and kgi:entry links to its month
+    bucket and to every entity it involves (place and its country, visitors,
+    hosts, participants, the cities the visitors come from). Paged queries start from one entry (LATERAL), so the engine
+    reads one month's events, or one person's, instead of sorting them all;
+    a bucket knows the latest end day of its events, so date windows skip it.
+    """
+    latest: dict[str, date | None] = {}
+    for node, start, end, not_after, entities in events:
+        sort_day, end_day = event_days(start, end, not_after)
+        key = sort_day.strftime("%Y-%m") if sort_day else UNDATED
+        graph.add((node, KGI.entry, minter.month(key)))
+        for entity in entities:
+            graph.add((node, KGI.entry, entity))
+        if sort_day:
+            graph.add((node, KGI.sortDay, _day(sort_day)))
+            graph.add((node, KGI.endDay, _day(end_day)))
+        latest[key] = max(filter(None, (latest.get(key), end_day)), default=None)
+    for key, end_day in latest.items():
+        bucket = minter.month(key)
+        graph.add((bucket, RDF.type, KGI.Month))
+        graph.add((bucket, KGI.key, Literal(key)))
+        if end_day:
+            graph.add((bucket, KGI.latestEnd, _day(end_day)))
+
+
+def origin_cities(records: Records, agent_id: str) -> set[str]:
+    """Where an agent comes from: a city itself, a body's seat, the seat of a
+    person's posts (the who-visited-where `origin` filter reads these as kgi:from)."""
+    def seat(ref: str) -> str | None:
+        record = records.entity(ref)
+        return ref if isinstance(record, Place) else getattr(record, "location", None)
+    record = records.entity(agent_id)
+    if isinstance(record, Person):
+        return {city for post in record.posts if (city := seat(post.of))}
+    return {city} if (city := seat(agent_id)) else set()
+
+
 def build_dataset(records: Records) -> Dataset:
-    """Ontology and curated facts, each in its own named graph."""
+    """Ontology, curated facts and the date index, each in its own named graph."""
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns, override=True)
     dataset.graph(ONTOLOGY_GRAPH).__iadd__(ontology_graph())
-    build_curated_graph(records, graph=dataset.graph(CURATED_GRAPH))
+    minter = IriMinter()
+    build_curated_graph(records, minter=minter, graph=dataset.graph(CURATED_GRAPH))
+    iri = {r.id: minter.record(kind, r.id) for kind, group in (("place", records.places), ("organisation", records.organisations),
+                                                              ("person", records.people)) for r in group}
+    origins = {agent: origin_cities(records, agent)
+               for agent in sorted({ref for e in records.events for ref in (*e.visitors, *e.hosts, *e.participants)})}
+
+    def involved(event: Event) -> list[URIRef]:
+        country = getattr(records.entity(event.location), "country", None) if event.location else None
+        refs = (event.location, country, *event.visitors, *event.hosts, *event.participants,
+                *(city for ref in event.visitors for city in sorted(origins[ref])))
+        return [iri[ref] for ref in dict.fromkeys(filter(None, refs))]
+
+    index = dataset.graph(INDEX_GRAPH)
+    add_event_index(index, ((minter.record("event", e.id), e.start, e.end, e.not_after, involved(e))
+                            for e in records.events), minter)
+    for agent, cities in origins.items():
+        for city in sorted(cities):
+            index.add((iri[agent], KGI["from"], iri[city]))
     return dataset
 
 

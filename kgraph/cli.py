@@ -92,15 +92,19 @@ def build(data_dir, store_dir, no_shacl):
               help="Bind a parameter (repeatable). Values are data, never query text.")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table",
               show_default=True, help="json is SPARQL 1.1 Query Results JSON; turtle is for CONSTRUCT/DESCRIBE.")
+@click.option("--limit", type=click.IntRange(min=0), default=None,
+              help="At most N rows. who-visited-where and timeline read only the months they need.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip the first N rows.")
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and their parameters.")
 @graph_options
-def query(query, query_file, params, fmt, curated_only, list_saved, data_dir, store_dir):
+def query(query, query_file, params, fmt, limit, offset, curated_only, list_saved, data_dir, store_dir):
     """Run a saved query by NAME, SPARQL text, or SPARQL from --file or stdin ('-').
 
     \b
     Examples:
       kgraph query who-visited-where --param place=Łowecz
+      kgraph query who-visited-where --limit 100 --offset 100
       kgraph query partners -p city=Kalisz -p partner=Preston --format csv
       kgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
@@ -128,7 +132,8 @@ def query(query, query_file, params, fmt, curated_only, list_saved, data_dir, st
             text = load_query(query)
         else:
             text = query
-        result = run_query(_store(data_dir, store_dir), text, _params(params), include_extracted=not curated_only)
+        result = run_query(_store(data_dir, store_dir), text, _params(params), include_extracted=not curated_only,
+                           limit=limit, offset=offset)
         click.echo(render(result, fmt), nl=False)
     except KgraphError as e:
         _fail(e)

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNa
 __all__ = [
     "KGO", "ROLE", "PKIND", "ID", "GRAPH", "SCHEMA", "ORG", "GEO", "WDT", "WD",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "PREFIXES",
-    "CURATED_GRAPH", "EXTRACTED_GRAPH", "ONTOLOGY_GRAPH",
+    "CURATED_GRAPH", "EXTRACTED_GRAPH", "ONTOLOGY_GRAPH", "INDEX_GRAPH", "KGI",
 ]
 
 ROLE = Namespace("https://w3id.org/kgraph/vocab/role/")
@@ -28,6 +28,11 @@ WD = Namespace("http://www.wikidata.org/entity/")
 CURATED_GRAPH = GRAPH["curated"]
 EXTRACTED_GRAPH = GRAPH["extracted"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
+# Derived from the events of the other graphs at every build, never exported:
+# date keys and month buckets that let the pager read events newest first
+# without sorting all of them (docs/decisions/20261121-date-index.md).
+INDEX_GRAPH = GRAPH["index"]
+KGI = Namespace("https://w3id.org/kgraph/index#")
 
 
 # --- generated from ontology.ttl: do not edit by hand ---

@@ -9,11 +9,29 @@ A saved query is `kgraph/queries/<name>.rq` with a header:
 Every declared parameter is always bound (pyoxigraph substitutions, SEP-0007):
 to the user's value, to its `(default: ...)`, or to the empty string, which the
 query reads as "no filter" with sameTerm(?p, ""). Values never enter the query
-text, so quotes, braces and SPARQL keywords in them are only data.
+text, so quotes, braces and SPARQL keywords in them are only data. A line that
+ends in `#if NAME` is kept only when NAME has a value: oxigraph plans a query
+before it sees substituted values, and a filter left for "no value" can make it
+choose a plan that reads the whole graph.
+
+Two more header lines make a query pageable without sorting the whole graph:
+
+    # page ?entry newest-first            (or oldest-first)
+    # drive <PARAM> ...
+
+The query starts from `?event kgi:entry ?entry` and evaluates the rest
+LATERAL, once per event found (kgraph.build.add_event_index writes the
+entries). With a `limit`, the pager binds ?entry to one month bucket at a time,
+newest or oldest first, and stops once the page is full; the query's ORDER BY
+must sort by kgi:sortDay first. A `drive` parameter that names exactly one
+entity with few facts binds ?entry to that entity instead, so the engine reads
+that person's or place's events only. (oxigraph plans joins before it sees
+substituted values, so without LATERAL it would hash-join every event.)
 """
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +41,7 @@ import pyoxigraph as ox
 from kgraph.errors import ParameterError, QueryError, QueryNotFound
 from kgraph.names import search_key
 from kgraph.records import parse_date
-from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE
+from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE
 from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
 
@@ -32,6 +50,8 @@ __all__ = ["Param", "SavedQuery", "QueryResult", "list_queries", "load_query", "
 PARAM_TYPES = ("name", "date", "lang", "role", "kind", "text")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s+(.*)$")
 _RETURNS_LINE = re.compile(r"^#\s*returns\s+(.*)$")
+_PAGE_LINE = re.compile(r"^#\s*page\s+\?(\w+)\s+(newest-first|oldest-first)\s*$")
+_DRIVE_LINE = re.compile(r"^#\s*drive\s+([\w ]+)$")
 _DEFAULT = re.compile(r"\(default:\s*([^)]*)\)")
 _VARIABLE = re.compile(r"[?$]([A-Za-z_][A-Za-z0-9_]*)")
 
@@ -53,6 +73,9 @@ class SavedQuery:
     params: dict[str, Param] = field(default_factory=dict)
     returns: tuple[str, ...] = ()
     path: Path | None = None
+    page_by: str | None = None  # the entry variable: a month bucket or a driving entity
+    newest_first: bool = True
+    drives: tuple[str, ...] = ()  # parameters whose entity may bind the entry variable
 
 
 @dataclass
@@ -73,7 +96,7 @@ class QueryResult:
 def parse_header(name: str, text: str, path: Path | None = None) -> SavedQuery:
     params: dict[str, Param] = {}
     returns: tuple[str, ...] = ()
-    summary = ""
+    summary, page_by, newest_first, drives = "", None, True, ()
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -87,7 +110,35 @@ def parse_header(name: str, text: str, path: Path | None = None) -> SavedQuery:
             params[pname] = Param(pname, ptype, desc.strip(), "(required)" in desc, default.group(1).strip() if default else None)
         elif m := _RETURNS_LINE.match(line):
             returns = tuple(m.group(1).split())
-    return SavedQuery(name=name, text=text, summary=summary, params=params, returns=returns, path=path)
+        elif m := _PAGE_LINE.match(line):
+            page_by, newest_first = m.group(1), m.group(2) == "newest-first"
+        elif m := _DRIVE_LINE.match(line):
+            drives = tuple(m.group(1).split())
+    unknown = sorted(set(drives) - set(params))
+    if unknown:
+        raise QueryError(f"{path or name}: 'drive {unknown[0]}' names no declared parameter")
+    return SavedQuery(name=name, text=text, summary=summary, params=params, returns=returns, path=path,
+                      page_by=page_by, newest_first=newest_first, drives=drives)
+
+
+_IF_LINE = re.compile(r"#if\s+(\w+)\s*$")
+
+
+def conditional_text(text: str, substitutions: dict) -> str:
+    """`text` without the lines marked `#if NAME` whose NAME is unbound or empty."""
+    bound = {v.value for v, term in substitutions.items() if term.value != ""}
+    lines = []
+    for line in text.splitlines(keepends=True):
+        m = _IF_LINE.search(line)
+        if m is None:
+            lines.append(line)
+        elif m.group(1) in bound:
+            lines.append(line[:m.start()].rstrip() + "\n")
+    return "".join(lines)
+
+
+def _internal_query(name: str) -> str:
+    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
 def list_queries() -> list[SavedQuery]:
@@ -166,7 +217,7 @@ def bind_params(query: SavedQuery | str, values: dict[str, str]) -> dict:
 
 
 def _graphs(include_extracted: bool) -> list:
-    graphs = [ONTOLOGY_GRAPH, CURATED_GRAPH] + ([EXTRACTED_GRAPH] if include_extracted else [])
+    graphs = [ONTOLOGY_GRAPH, INDEX_GRAPH, CURATED_GRAPH] + ([EXTRACTED_GRAPH] if include_extracted else [])
     return [ox.NamedNode(str(g)) for g in graphs]
 
 
@@ -193,7 +244,7 @@ def run_sparql(store: ox.Store, text: str, substitutions: dict | None = None, *,
 
 
 def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] | None = None, *,
-              include_extracted: bool = True) -> QueryResult:
+              include_extracted: bool = True, limit: int | None = None, offset: int = 0) -> QueryResult:
     """Run a saved query (by object or name) or SPARQL text with bound parameters.
 
     >>> from kgraph.build import build
@@ -206,10 +257,78 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
     [('Preston', '1989'), ('Preston', None)]
     """
     params = params or {}
+    if limit is not None and limit < 0 or offset < 0:
+        raise ParameterError(f"--limit {limit} --offset {offset}: give numbers of rows, 0 or more")
     if isinstance(query, str) and re.fullmatch(r"[a-z0-9-]+", query):
         query = load_query(query)
     substitutions = bind_params(query, params)
-    if isinstance(query, SavedQuery):
-        return run_sparql(store, query.text, substitutions, include_extracted=include_extracted,
-                          hidden=tuple(query.params))
-    return run_sparql(store, query, substitutions, include_extracted=include_extracted)
+    if not isinstance(query, SavedQuery):
+        return _page(run_sparql(store, query, substitutions, include_extracted=include_extracted), limit, offset)
+    hidden = tuple(query.params) + ((query.page_by,) if query.page_by else ())
+    def run(subs: dict) -> QueryResult:
+        return run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted, hidden=hidden)
+
+    direct = False  # a driving entity with few facts: fetch its rows and sort them in one go
+    for param in query.drives:
+        key = substitutions[ox.Variable(param)]
+        if key.value == "" or direct:
+            continue
+        entities = run_sparql(store, _internal_query("entities-by-key"), {ox.Variable("key"): key},
+                              include_extracted=include_extracted).rows
+        if not entities:  # nothing has that name: an empty answer, without reading any event
+            substitutions[ox.Variable(query.page_by)] = _NO_MATCH
+            direct = True
+        elif len(entities) == 1 and not _has_many_facts(store, entities[0][0]):
+            substitutions[ox.Variable(query.page_by)] = entities[0][0]
+            direct = True
+    if query.page_by is None or direct:
+        return _page(run(substitutions), limit, offset)
+    if limit is None:  # every row: still bucket by bucket, each read from its entry
+        limit = sys.maxsize
+    return _walk_months(store, query, substitutions, run, limit, offset, include_extracted)
+
+
+def _page(result: QueryResult, limit: int | None, offset: int) -> QueryResult:
+    if limit is not None or offset:
+        result.rows = result.rows[offset:None if limit is None else offset + limit]
+    return result
+
+
+# Above this many facts pointing at a driving entity (a hub such as Kalisz) its
+# rows are read month by month like any other; below it they are few enough
+# to fetch and sort in one go.
+DRIVE_DIRECT_MAX = 2000
+
+
+_NO_MATCH = ox.NamedNode("urn:kgraph:no-match")
+
+
+def _has_many_facts(store: ox.Store, entity) -> bool:
+    facts = store.quads_for_pattern(None, None, entity)
+    return sum(1 for _ in zip(range(DRIVE_DIRECT_MAX + 1), facts)) > DRIVE_DIRECT_MAX
+
+
+def _walk_months(store, query: SavedQuery, substitutions: dict, run, limit: int, offset: int,
+                 include_extracted: bool) -> QueryResult:
+    """Rows offset..offset+limit, reading one month bucket at a time in date order."""
+    buckets = run_sparql(store, _internal_query("months"), include_extracted=include_extracted).rows
+    dated = sorted((b for b in buckets if b[1].value != "undated"), key=lambda b: b[1].value,
+                   reverse=query.newest_first)
+    undated = [b for b in buckets if b[1].value == "undated"]
+    # SPARQL sorts unbound sort keys first: undated events come last when newest first.
+    ordered = dated + undated if query.newest_first else undated + dated
+    start, end = (substitutions.get(ox.Variable(p)) for p in ("from", "to"))
+    result = QueryResult(kind="select")
+    for bucket, key, latest_end in ordered:
+        if end is not None and end.value and (key.value == "undated" or key.value > end.value[:7]):
+            continue
+        if start is not None and start.value and (latest_end is None or latest_end.value < start.value):
+            continue
+        part = run({**substitutions, ox.Variable(query.page_by): bucket})
+        result.variables = part.variables
+        result.rows.extend(part.rows)
+        if len(result.rows) >= offset + limit:
+            break
+    if not result.variables:  # no bucket read: the columns of an empty answer
+        result.variables = run({**substitutions, ox.Variable(query.page_by): _NO_MATCH}).variables
+    return _page(result, limit, offset)
