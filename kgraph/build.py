@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kgraph.errors import RecordError, ValidationFailed
 from kgraph.names import ascii_fold, search_key
 from kgraph.namespaces import (
-    CURATED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
+    CURATED_GRAPH, EXTRACTED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
 )
 from kgraph.records import (
     Document, load_records, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
@@ -384,8 +384,11 @@ def origin_cities(records: Records, agent_id: str) -> set[str]:
     return {city} if (city := seat(agent_id)) else set()
 
 
-def build_dataset(records: Records) -> Dataset:
-    """Ontology, curated facts and the date index, each in its own named graph."""
+def build_layers(records: Records, extractions: list[dict] | None = None):
+    """(Dataset, ExtractedStats or None): ontology, curated facts, extracted facts
+    (when `extractions` are given) and the date index, each in its own named graph."""
+    from kgraph.extracted import add_extracted_graph  # it builds on this module's minter and index
+
     dataset = Dataset()
     for prefix, ns in PREFIXES.items():
         dataset.bind(prefix, ns, override=True)
@@ -394,22 +397,41 @@ def build_dataset(records: Records) -> Dataset:
     build_curated_graph(records, minter=minter, graph=dataset.graph(CURATED_GRAPH))
     iri = {r.id: minter.record(kind, r.id) for kind, group in (("place", records.places), ("organisation", records.organisations),
                                                               ("person", records.people)) for r in group}
-    origins = {agent: origin_cities(records, agent)
-               for agent in sorted({ref for e in records.events for ref in (*e.visitors, *e.hosts, *e.participants)})}
+    record_of = {node: record_id for record_id, node in iri.items()}
+    origins: dict[str, list[URIRef]] = {}
 
-    def involved(event: Event) -> list[URIRef]:
-        country = getattr(records.entity(event.location), "country", None) if event.location else None
-        refs = (event.location, country, *event.visitors, *event.hosts, *event.participants,
-                *(city for ref in event.visitors for city in sorted(origins[ref])))
-        return [iri[ref] for ref in dict.fromkeys(filter(None, refs))]
+    def home_cities(node: URIRef) -> list[URIRef]:
+        record_id = record_of.get(node)
+        if record_id is None:  # an extraction candidate: nothing known of where it is from
+            return []
+        if record_id not in origins:
+            origins[record_id] = [iri[city] for city in sorted(origin_cities(records, record_id))]
+        return origins[record_id]
 
+    def involved(place, visitors, others=()) -> list[URIRef]:
+        country = getattr(records.entity(record_of[place]), "country", None) if place in record_of else None
+        nodes = (place, iri.get(country), *visitors, *others, *(city for v in visitors for city in home_cities(v)))
+        return list(dict.fromkeys(filter(None, nodes)))
+
+    events = [(minter.record("event", e.id), e.start, e.end, e.not_after,
+               involved(iri.get(e.location), [iri[r] for r in e.visitors], [iri[r] for r in (*e.hosts, *e.participants)]))
+              for e in records.events]
+    stats = None
+    if extractions is not None:
+        stats, extracted_events = add_extracted_graph(dataset.graph(EXTRACTED_GRAPH), extractions, records, minter, iri)
+        events += [(node, start, end, not_after, involved(place, visitors))
+                   for node, start, end, not_after, place, visitors in extracted_events]
     index = dataset.graph(INDEX_GRAPH)
-    add_event_index(index, ((minter.record("event", e.id), e.start, e.end, e.not_after, involved(e))
-                            for e in records.events), minter)
-    for agent, cities in origins.items():
-        for city in sorted(cities):
-            index.add((iri[agent], KGI["from"], iri[city]))
-    return dataset
+    add_event_index(index, events, minter)
+    for record_id, cities in origins.items():
+        for city in cities:
+            index.add((iri[record_id], KGI["from"], city))
+    return dataset, stats
+
+
+def build_dataset(records: Records) -> Dataset:
+    """Ontology, curated facts and the date index, each in its own named graph."""
+    return build_layers(records)[0]
 
 
 def sorted_nquads(dataset: Dataset) -> bytes:
@@ -419,15 +441,21 @@ def sorted_nquads(dataset: Dataset) -> bytes:
     return b"\n".join(lines) + b"\n"
 
 
-def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True) -> Manifest:
+def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,
+          extracted=()) -> Manifest:
     """Validate the records of `data_dir`, build the graph and make it the live store.
 
-    Raises RecordError or ValidationFailed before anything is written, so a
-    failed build leaves the previous store as it was.
+    `extracted` are texts to extract from, or `kgraph extract` output (*.jsonl):
+    their facts go to the extracted graph, with provenance. Raises RecordError,
+    ReadError or ValidationFailed before anything is written, so a failed build
+    leaves the previous store as it was.
     """
+    from kgraph.extracted import read_extractions
+
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     records = load_records(data_dir)
-    dataset = build_dataset(records)
+    extractions = read_extractions(extracted, records) if extracted else None
+    dataset, stats = build_layers(records, extractions)
     if shacl:
         report = validate_graph(dataset.graph(CURATED_GRAPH))
         if not report.conforms:
@@ -435,8 +463,12 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
                                    "run `kgraph validate --data DIR` for the report", report.text)
     counts = {name: len(getattr(records, name)) for name in
               ("places", "organisations", "people", "events", "partnerships", "documents")}
+    if stats:
+        counts.update({"extracted texts": stats.documents, "extracted candidates": stats.candidates},
+                      **{f"extracted {kind}": n for kind, n in sorted(stats.added.items())},
+                      **{f"already curated {kind}": n for kind, n in sorted(stats.already_curated.items())})
     return write_store(sorted_nquads(dataset), Path(store_dir), data_dir=str(data_dir), records=counts,
-                       fingerprint=data_fingerprint(data_dir))
+                       fingerprint=data_fingerprint(data_dir), extracted=[str(p) for p in extracted])
 
 
 def data_fingerprint(data_dir: Path | str) -> str:

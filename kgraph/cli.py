@@ -40,8 +40,11 @@ def _store(data_dir: Path | None, store_dir: Path):
     from kgraph.build import build, data_fingerprint
     from kgraph.store import open_store, read_manifest, store_exists
 
-    if not store_exists(store_dir) or (data_dir is not None and read_manifest(store_dir).fingerprint != data_fingerprint(data_dir)):
+    if not store_exists(store_dir):
         manifest = build(data_dir, store_dir)
+        click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
+    elif data_dir is not None and (previous := read_manifest(store_dir)).fingerprint != data_fingerprint(data_dir):
+        manifest = build(data_dir, store_dir, extracted=previous.extracted)
         click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
     return open_store(store_dir)
 
@@ -68,15 +71,24 @@ def cli():
 @cli.command()
 @graph_options
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large data).")
-def build(data_dir, store_dir, no_shacl):
+@click.option("--extracted", "extracted", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
+              help="Texts (or a folder of them, or `kgraph extract` output *.jsonl) whose extracted facts go "
+                   "into the extracted graph, with provenance. Repeatable.")
+def build(data_dir, store_dir, no_shacl, extracted):
     """Validate the records and build the graph store.
 
-    The new store replaces the old one only when the build succeeds.
+    The new store replaces the old one only when the build succeeds. Curated
+    facts win: an extracted fact the records already state is left out.
+    Queries read both graphs; --curated-only leaves the extracted one out.
+
+    \b
+    Example:
+      kgraph build --extracted data/texts
     """
     from kgraph.build import build as build_store
 
     try:
-        manifest = build_store(data_dir, store_dir, shacl=not no_shacl)
+        manifest = build_store(data_dir, store_dir, shacl=not no_shacl, extracted=extracted)
     except KgraphError as e:
         _fail(e)
     graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in manifest.graphs.items())

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kgraph.errors import ReadError
+from kgraph.files import read_json_lines
 
 __all__ = ["Score", "score", "load_jsonl", "normalise", "TYPES"]
 
@@ -33,18 +34,7 @@ def normalise(text) -> str:
 def load_jsonl(path: str | Path) -> dict[str, dict]:
     """Documents of a JSON Lines file by name (the part of "doc" after the last "/")."""
     docs = {}
-    path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as e:
-        raise ReadError(f"{path}: cannot read ({e}); give a UTF-8 JSON Lines file") from e
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ReadError(f"{path}:{number}: not JSON ({e.msg}); one JSON object per line") from e
+    for number, record in read_json_lines(Path(path), "give a UTF-8 JSON Lines file, one object per line"):
         if not isinstance(record, dict) or "doc" not in record:
             raise ReadError(f"{path}:{number}: each line needs an object with a \"doc\" field")
         docs[str(record["doc"]).rsplit("/", 1)[-1]] = record

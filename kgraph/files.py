@@ -1,13 +1,14 @@
-"""Writing output files safely."""
+"""Writing output files safely, and reading JSON Lines with errors that name the line."""
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
 
-from kgraph.errors import ExportError
+from kgraph.errors import ExportError, ReadError
 
-__all__ = ["write_atomic"]
+__all__ = ["write_atomic", "read_json_lines"]
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
@@ -25,3 +26,21 @@ def write_atomic(path: Path | str, data: bytes) -> None:
     except OSError as e:
         Path(tmp).unlink(missing_ok=True)
         raise ExportError(f"cannot write {path}: {e.strerror}; choose a writable --out path") from e
+
+
+def read_json_lines(path: Path, remedy: str) -> list[tuple[int, object]]:
+    """(line number, value) for every non-blank line of a UTF-8 JSON Lines file;
+    ReadError names the file and line, and ends with `remedy`."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as e:
+        raise ReadError(f"{path}: cannot read ({e}); {remedy}") from e
+    values = []
+    for number, line in enumerate(lines, 1):
+        if line.strip():
+            try:
+                values.append((number, json.loads(line)))
+            except json.JSONDecodeError as e:
+                raise ReadError(f"{path}:{number}: not JSON ({e.msg}); {remedy}") from e
+    return values

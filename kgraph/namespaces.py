@@ -67,6 +67,10 @@ class KGO(DefinedNamespace):
     addressee: URIRef
     attestedOn: URIRef
     between: URIRef
+    charEnd: URIRef
+    charStart: URIRef
+    confidence: URIRef
+    evidence: URIRef
     host: URIRef
     kind: URIRef
     notAfter: URIRef
@@ -79,6 +83,7 @@ class KGO(DefinedNamespace):
     referenceNumber: URIRef
     replyTo: URIRef
     roles: URIRef
+    rule: URIRef
     searchKey: URIRef
     since: URIRef
     subjectLine: URIRef

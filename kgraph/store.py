@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -38,6 +38,7 @@ class Manifest:
     graphs: dict[str, int]
     records: dict[str, int]
     fingerprint: str = ""
+    extracted: list[str] = field(default_factory=list)  # what `build --extracted` read, for rebuilds
 
 
 def _current_build(store_dir: Path) -> Path | None:
@@ -49,7 +50,8 @@ def _current_build(store_dir: Path) -> Path | None:
     return path if name.startswith("build-") and path.is_dir() else None
 
 
-def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str = "") -> Manifest:
+def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str = "",
+                extracted: list[str] = ()) -> Manifest:
     """Load N-Quads into a new build directory and make it the live one."""
     store_dir = Path(store_dir)
     try:
@@ -66,7 +68,7 @@ def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[
         del db  # closes RocksDB before the directory is renamed
         manifest = Manifest(build=f"build-{digest}", data_dir=data_dir, quads=sum(graphs.values()),
                             graphs=dict(sorted(graphs.items())), records=records,
-                            fingerprint=fingerprint)
+                            fingerprint=fingerprint, extracted=list(extracted))
         (staging / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1, sort_keys=True), encoding="utf-8")
         final = store_dir / manifest.build
         if final.exists():  # identical content was built before; keep one copy

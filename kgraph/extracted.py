@@ -1,0 +1,270 @@
+"""Extraction records (kgraph extract's JSON Lines) -> the extracted graph, with provenance.
+
+Each text becomes a kgo:Document; each visit sentence one kgo:Visit with all
+its visitors; each post a kgo:PostHolding attested on the text's date; each
+partnership cue a kgo:Partnership claim. Every such fact has dct:source and
+prov:wasDerivedFrom (the text), prov:wasAttributedTo (the extractor version),
+and kgo:evidence/charStart/charEnd/confidence/rule (the exact words).
+
+Entities the extractor linked to curated records keep their curated IRIs;
+candidates get IRIs minted from their canonical name, so the same name in two
+texts is one node. Curated facts win: a visit by the same visitor to the same
+place in the same month, a post the curated person already holds, or a
+partnership between a pair the records already partner, is left out and
+counted as `already_curated`.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+
+from kgraph.build import IriMinter, literal_for_date
+from kgraph.errors import ReadError
+from kgraph.files import read_json_lines
+from kgraph.names import search_key
+from kgraph.namespaces import KGO, ORG, PKIND, ROLE, SCHEMA
+from kgraph.records import PartialDate, Records, parse_date
+from kgraph.vocab import partnership_kind_ids, role_ids, superclasses
+
+__all__ = ["ExtractedStats", "load_extractions", "read_extractions", "add_extracted_graph"]
+
+ENTITY_CLASSES = {"Person": KGO.Person, "City": KGO.City, "Country": KGO.Country, "Organization": KGO.Organisation}
+_KINDS = {"Person": "person", "City": "place", "Country": "place", "Organization": "organisation"}
+
+
+@dataclass
+class ExtractedStats:
+    documents: int = 0
+    entities: int = 0
+    candidates: int = 0
+    added: Counter = field(default_factory=Counter)
+    already_curated: Counter = field(default_factory=Counter)
+    unlinked: int = 0  # facts naming something the record's entity list does not hold
+
+    def as_dict(self) -> dict:
+        return {"documents": self.documents, "entities": self.entities, "candidates": self.candidates,
+                "added": dict(sorted(self.added.items())), "already_curated": dict(sorted(self.already_curated.items())),
+                "unlinked": self.unlinked}
+
+
+def load_extractions(path: Path) -> list[dict]:
+    """Records of a `kgraph extract --format jsonl` file; a bad line is named with its number."""
+    records = []
+    for number, record in read_json_lines(Path(path), "give the output of `kgraph extract`"):
+        if not isinstance(record, dict) or not isinstance(record.get("doc"), str) or not isinstance(record.get("entities"), list):
+            raise ReadError(f"{path}:{number}: not an extraction record (needs 'doc' and 'entities'); "
+                            "give the output of `kgraph extract`")
+        records.append(record)
+    return records
+
+
+def read_extractions(paths, records: Records) -> list[dict]:
+    """Extraction records from `kgraph extract` output (*.jsonl) or from texts, read and
+    extracted now (any other file; a directory stands for the files in it)."""
+    from kgraph.extract import Extractor
+    from kgraph.readers import read_path
+
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ReadError(f"{path}: no such file or directory; give texts or `kgraph extract` output (*.jsonl)")
+    extractions, extractor = [], None
+    for path in files:
+        if path.suffix == ".jsonl":
+            extractions += load_extractions(path)
+            continue
+        extractor = extractor or Extractor(records)
+        extractions += extractor.extract_all(read_path(path))
+    return extractions
+
+
+def _day(text: str | None) -> PartialDate | None:
+    try:
+        return parse_date(text) if text else None
+    except ValueError:
+        return None
+
+
+# Role words the extractor emits that name a post of the vocabulary differently.
+_ROLE_ALIASES = {"zastepca": "zastepca-burmistrza", "zastepca-burmistrza": "zastepca-burmistrza"}
+
+
+def _role_id(label: str) -> str | None:
+    known = role_ids()
+    key = search_key(label).replace(" ", "-")
+    for candidate in (key, _ROLE_ALIASES.get(key), key.split("-")[0]):
+        if candidate in known:
+            return candidate
+    return None
+
+
+class _CuratedFacts:
+    """What the curated records already state, keyed the way extracted facts are."""
+
+    def __init__(self, records: Records, iri: dict[str, URIRef]):
+        self.visits: set[tuple] = set()
+        for event in records.events:
+            month = (event.start or event.not_after)
+            for visitor in event.visitors:
+                if event.location and month:
+                    self.visits.add((iri[visitor], iri[event.location], month.first_day().strftime("%Y-%m")))
+        self.posts = {(iri[p.id], post.role, iri[post.of]) for p in records.people for post in p.posts}
+        self.pairs = {frozenset(iri[ref] for ref in claim.between) for claim in records.partnerships}
+
+
+def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
+                        minter: IriMinter, iri: dict[str, URIRef]) -> tuple[ExtractedStats, list[tuple]]:
+    """Add the facts of `extractions` to `graph`; also returns the visits for the date
+    index as (event, start, end, not_after, place, visitors) tuples."""
+    stats = ExtractedStats()
+    curated = _CuratedFacts(records, iri)
+    roles, kinds = set(role_ids()), set(partnership_kind_ids())
+    indexed_events = []
+
+    def add(s, p, o):
+        if o is not None:
+            graph.add((s, p, o))
+
+    def provenance(node: URIRef, document: URIRef, agent: URIRef, evidence: dict):
+        add(node, DCTERMS.source, document)
+        add(node, PROV.wasDerivedFrom, document)
+        add(node, PROV.wasAttributedTo, agent)
+        add(node, KGO.evidence, Literal(evidence.get("sentence", ""), lang="pl"))
+        for prop, key in ((KGO.charStart, "start"), (KGO.charEnd, "end")):
+            if isinstance(evidence.get(key), int):
+                add(node, prop, Literal(evidence[key], datatype=XSD.integer))
+        if isinstance(evidence.get("confidence"), (int, float)):
+            add(node, KGO.confidence, Literal(f"{evidence['confidence']:.2f}", datatype=XSD.decimal))
+        if evidence.get("rule"):
+            add(node, KGO.rule, Literal(evidence["rule"]))
+
+    for record in sorted(extractions, key=lambda r: r["doc"]):
+        stats.documents += 1
+        document = minter.for_name("text", record["doc"])
+        for each in superclasses(KGO.Document):
+            add(document, RDF.type, each)
+        add(document, RDFS.label, Literal(record.get("title") or record["doc"], lang="pl"))
+        doc_date = _day(record.get("date"))
+        if doc_date:
+            add(document, DCTERMS.date, literal_for_date(doc_date))
+        if record.get("source"):
+            add(document, KGO.textFile, Literal(str(record["source"])))
+        extractor = str(record.get("extractor") or "kgraph-extract")
+        agent = minter.for_name("agent", extractor)
+        add(agent, RDF.type, PROV.SoftwareAgent)
+        add(agent, RDFS.label, Literal(extractor))
+
+        by_name: dict[str, URIRef] = {}
+        for entity in record["entities"]:
+            cls = ENTITY_CLASSES.get(entity.get("type"))
+            if cls is None or not entity.get("name"):
+                continue
+            stats.entities += 1
+            if entity.get("id") in iri:
+                node = iri[entity["id"]]
+            else:
+                stats.candidates += 1
+                node = minter.for_name(_KINDS[entity["type"]], entity["name"])
+                for each in superclasses(cls):
+                    add(node, RDF.type, each)
+                add(node, RDFS.label, Literal(entity["name"], lang="pl"))
+                add(node, KGO.searchKey, Literal(search_key(entity["name"])))
+                add(node, DCTERMS.source, document)
+                add(node, PROV.wasDerivedFrom, document)
+            by_name[entity["name"]] = node
+            add(document, SCHEMA.mentions, node)
+
+        # One event per sentence and trip: a delegation's members travel together.
+        trips: dict[tuple, list[dict]] = defaultdict(list)
+        for visit in record.get("visits", []):
+            evidence = visit.get("evidence") or {}
+            trips[(visit.get("place"), visit.get("start"), visit.get("end"), evidence.get("start"))].append(visit)
+        for number, ((place, start, end, _), visits) in enumerate(sorted(trips.items(), key=lambda kv: str(kv[0])), 1):
+            place_node = by_name.get(place)
+            start_day, end_day = _day(start), _day(end) or _day(start)
+            when = start_day or doc_date
+            visitors = []
+            for visit in visits:
+                visitor = by_name.get(visit.get("visitor"))
+                if visitor is None or place_node is None:
+                    stats.unlinked += 1
+                elif when and (visitor, place_node, when.first_day().strftime("%Y-%m")) in curated.visits:
+                    stats.already_curated["visits"] += 1
+                else:
+                    visitors.append((visitor, visit["visitor"]))
+            if not visitors:
+                continue
+            event = minter.for_name("event", f"{record['doc']}#visit-{number}")
+            for each in superclasses(KGO.Visit):
+                add(event, RDF.type, each)
+            names = ", ".join(dict.fromkeys(name for _, name in visitors))
+            add(event, RDFS.label, Literal(f"Wizyta: {names} → {place}", lang="pl"))
+            add(event, RDFS.label, Literal(f"Visit: {names} → {place}", lang="en"))
+            add(event, SCHEMA.location, place_node)
+            if start_day:
+                add(event, SCHEMA.startDate, literal_for_date(start_day))
+                add(event, SCHEMA.endDate, literal_for_date(end_day))
+            not_after = doc_date if doc_date and doc_date.precision == "day" else None
+            if not_after:
+                add(event, KGO.notAfter, literal_for_date(not_after))
+            for visitor, _ in visitors:
+                add(event, KGO.visitor, visitor)
+                add(event, KGO.participant, visitor)
+            provenance(event, document, agent, visits[0].get("evidence") or {})
+            stats.added["visits"] += len(visitors)
+            indexed_events.append((event, start_day, end_day, not_after, place_node,
+                                   list(dict.fromkeys(v for v, _ in visitors))))
+
+        for number, role in enumerate(record.get("roles", []), 1):
+            person, of, role_id = by_name.get(role.get("person")), by_name.get(role.get("of")), _role_id(role.get("role", ""))
+            if person is None or of is None or role_id not in roles:
+                stats.unlinked += 1
+                continue
+            if (person, role_id, of) in curated.posts:
+                stats.already_curated["roles"] += 1
+                continue
+            post = minter.for_name("post", f"{record['doc']}#post-{number}")
+            for each in superclasses(KGO.PostHolding):
+                add(post, RDF.type, each)
+            add(post, ORG.member, person)
+            add(post, ORG.role, ROLE[role_id])
+            add(post, KGO.postOf, of)
+            add(post, RDFS.label, Literal(f"{role['person']}: {role['role']}, {role['of']}", lang="pl"))
+            if doc_date:
+                add(post, KGO.attestedOn, literal_for_date(doc_date))
+                add(post, KGO.periodStart, Literal(doc_date.first_day().isoformat(), datatype=XSD.date))
+                add(post, KGO.periodEnd, Literal(doc_date.last_day().isoformat(), datatype=XSD.date))
+            provenance(post, document, agent, role.get("evidence") or {})
+            stats.added["roles"] += 1
+
+        for number, claim in enumerate(record.get("partnerships", []), 1):
+            a, b = by_name.get(claim.get("city")), by_name.get(claim.get("partner"))
+            kind = claim.get("kind") if claim.get("kind") in kinds else "partner-or-friendly"
+            if a is None or b is None or a == b:
+                stats.unlinked += 1
+                continue
+            if frozenset((a, b)) in curated.pairs:
+                stats.already_curated["partnerships"] += 1
+                continue
+            node = minter.for_name("partnership", f"{record['doc']}#partnership-{number}")
+            for each in superclasses(KGO.Partnership):
+                add(node, RDF.type, each)
+            add(node, RDFS.label, Literal(f"{claim['city']} – {claim['partner']} ({kind})", lang="pl"))
+            add(node, KGO.between, a)
+            add(node, KGO.between, b)
+            add(node, KGO.kind, PKIND[kind])
+            since = _day(str(claim["since"])) if claim.get("since") else None
+            if since:
+                add(node, KGO.since, literal_for_date(since))
+            provenance(node, document, agent, claim.get("evidence") or {})
+            stats.added["partnerships"] += 1
+
+    return stats, indexed_events
