@@ -7,7 +7,6 @@ first word of the role, and `of`.
 """
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
