@@ -19,7 +19,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kgraph.errors import RecordError, ValidationFailed
 from kgraph.names import ascii_fold, search_key
 from kgraph.namespaces import (
-    CURATED_GRAPH, EXTRACTED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, WD,
+    CURATED_GRAPH, EXTRACTED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, UNDATED, WD,
 )
 from kgraph.records import (
     Document, load_records, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
@@ -29,7 +29,7 @@ from kgraph.store import DEFAULT_STORE, Manifest, write_store
 from kgraph.validate import validate_graph
 from kgraph.vocab import ontology_graph, superclasses
 
-__all__ = ["IriMinter", "slug", "build", "data_fingerprint", "build_dataset", "build_curated_graph", "literal_for_date"]
+__all__ = ["IriMinter", "slug", "build", "data_fingerprint", "build_dataset", "build_curated_graph", "literal_for_date", "day_literal"]
 
 PLACE_CLASSES = {"city": KGO.City, "country": KGO.Country, "region": KGO.Region}
 EVENT_CLASSES = {
@@ -99,7 +99,7 @@ def _decimal(value: float) -> Literal:
     return Literal(f"{value:.6f}".rstrip("0").rstrip("."), datatype=XSD.decimal)
 
 
-def _day(value: date) -> Literal:
+def day_literal(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD.date)
 
 
@@ -209,9 +209,9 @@ class _GraphWriter:
         else:
             end = None
         if start:
-            self.add(node, KGO.periodStart, _day(start))
+            self.add(node, KGO.periodStart, day_literal(start))
         if end:
-            self.add(node, KGO.periodEnd, _day(end))
+            self.add(node, KGO.periodEnd, day_literal(end))
         self.sources(node, post.sources)
         self.note(node, post.note)
 
@@ -224,7 +224,7 @@ class _GraphWriter:
             self.add(node, SCHEMA.endDate, literal_for_date(event.end or event.start))
         if event.not_after:
             self.add(node, KGO.notAfter, literal_for_date(event.not_after) if event.not_after.precision == "day"
-                     else _day(event.not_after.last_day()))
+                     else day_literal(event.not_after.last_day()))
         self.add(node, SCHEMA.location, self.iri(event.location))
         for ref in event.visitors:
             self.add(node, KGO.visitor, self.iri(ref))
@@ -330,9 +330,6 @@ def build_curated_graph(records: Records, *, minter: IriMinter | None = None, gr
     return graph
 
 
-UNDATED = "undated"
-
-
 def event_days(start: PartialDate | None, end: PartialDate | None, not_after: PartialDate | None):
     """(sort day, end day) of an event: its first and last day when dated, else the
     day it was reported by (notAfter); (None, None) when nothing dates it."""
@@ -361,15 +358,15 @@ def add_event_index(graph: Graph, events, minter: IriMinter) -> None:
         for entity in entities:
             graph.add((node, KGI.entry, entity))
         if sort_day:
-            graph.add((node, KGI.sortDay, _day(sort_day)))
-            graph.add((node, KGI.endDay, _day(end_day)))
+            graph.add((node, KGI.sortDay, day_literal(sort_day)))
+            graph.add((node, KGI.endDay, day_literal(end_day)))
         latest[key] = max(filter(None, (latest.get(key), end_day)), default=None)
     for key, end_day in latest.items():
         bucket = minter.month(key)
         graph.add((bucket, RDF.type, KGI.Month))
         graph.add((bucket, KGI.key, Literal(key)))
         if end_day:
-            graph.add((bucket, KGI.latestEnd, _day(end_day)))
+            graph.add((bucket, KGI.latestEnd, day_literal(end_day)))
 
 
 def origin_cities(records: Records, agent_id: str) -> set[str]:

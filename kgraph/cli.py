@@ -40,11 +40,9 @@ def _store(data_dir: Path | None, store_dir: Path):
     from kgraph.build import build, data_fingerprint
     from kgraph.store import open_store, read_manifest, store_exists
 
-    if not store_exists(store_dir):
-        manifest = build(data_dir, store_dir)
-        click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
-    elif data_dir is not None and (previous := read_manifest(store_dir)).fingerprint != data_fingerprint(data_dir):
-        manifest = build(data_dir, store_dir, extracted=previous.extracted)
+    previous = read_manifest(store_dir) if store_exists(store_dir) else None
+    if previous is None or (data_dir is not None and previous.fingerprint != data_fingerprint(data_dir)):
+        manifest = build(data_dir, store_dir, extracted=previous.extracted if previous else ())
         click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
     return open_store(store_dir)
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kgraph.build import IriMinter, literal_for_date
+from kgraph.build import IriMinter, day_literal, literal_for_date
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
 from kgraph.names import search_key
@@ -39,16 +39,9 @@ _KINDS = {"Person": "person", "City": "place", "Country": "place", "Organization
 @dataclass
 class ExtractedStats:
     documents: int = 0
-    entities: int = 0
     candidates: int = 0
     added: Counter = field(default_factory=Counter)
     already_curated: Counter = field(default_factory=Counter)
-    unlinked: int = 0  # facts naming something the record's entity list does not hold
-
-    def as_dict(self) -> dict:
-        return {"documents": self.documents, "entities": self.entities, "candidates": self.candidates,
-                "added": dict(sorted(self.added.items())), "already_curated": dict(sorted(self.already_curated.items())),
-                "unlinked": self.unlinked}
 
 
 def load_extractions(path: Path) -> list[dict]:
@@ -112,7 +105,7 @@ class _CuratedFacts:
     def __init__(self, records: Records, iri: dict[str, URIRef]):
         self.visits: set[tuple] = set()
         for event in records.events:
-            month = (event.start or event.not_after)
+            month = event.start or event.not_after
             for visitor in event.visitors:
                 if event.location and month:
                     self.visits.add((iri[visitor], iri[event.location], month.first_day().strftime("%Y-%m")))
@@ -167,7 +160,6 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             cls = ENTITY_CLASSES.get(entity.get("type"))
             if cls is None or not entity.get("name"):
                 continue
-            stats.entities += 1
             if entity.get("id") in iri:
                 node = iri[entity["id"]]
             else:
@@ -194,9 +186,9 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             visitors = []
             for visit in visits:
                 visitor = by_name.get(visit.get("visitor"))
-                if visitor is None or place_node is None:
-                    stats.unlinked += 1
-                elif when and (visitor, place_node, when.first_day().strftime("%Y-%m")) in curated.visits:
+                if visitor is None or place_node is None:  # names nothing the entity list holds
+                    continue
+                if when and (visitor, place_node, when.first_day().strftime("%Y-%m")) in curated.visits:
                     stats.already_curated["visits"] += 1
                 else:
                     visitors.append((visitor, visit["visitor"]))
@@ -226,7 +218,6 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
         for number, role in enumerate(record.get("roles", []), 1):
             person, of, role_id = by_name.get(role.get("person")), by_name.get(role.get("of")), _role_id(role.get("role", ""))
             if person is None or of is None or role_id not in roles:
-                stats.unlinked += 1
                 continue
             if (person, role_id, of) in curated.posts:
                 stats.already_curated["roles"] += 1
@@ -240,8 +231,8 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             add(post, RDFS.label, Literal(f"{role['person']}: {role['role']}, {role['of']}", lang="pl"))
             if doc_date:
                 add(post, KGO.attestedOn, literal_for_date(doc_date))
-                add(post, KGO.periodStart, Literal(doc_date.first_day().isoformat(), datatype=XSD.date))
-                add(post, KGO.periodEnd, Literal(doc_date.last_day().isoformat(), datatype=XSD.date))
+                add(post, KGO.periodStart, day_literal(doc_date.first_day()))
+                add(post, KGO.periodEnd, day_literal(doc_date.last_day()))
             provenance(post, document, agent, role.get("evidence") or {})
             stats.added["roles"] += 1
 
@@ -249,7 +240,6 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             a, b = by_name.get(claim.get("city")), by_name.get(claim.get("partner"))
             kind = claim.get("kind") if claim.get("kind") in kinds else "partner-or-friendly"
             if a is None or b is None or a == b:
-                stats.unlinked += 1
                 continue
             if frozenset((a, b)) in curated.pairs:
                 stats.already_curated["partnerships"] += 1

@@ -12,7 +12,7 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD, DefinedNa
 __all__ = [
     "KGO", "ROLE", "PKIND", "ID", "GRAPH", "SCHEMA", "ORG", "GEO", "WDT", "WD",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "XSD", "PREFIXES",
-    "CURATED_GRAPH", "EXTRACTED_GRAPH", "ONTOLOGY_GRAPH", "INDEX_GRAPH", "KGI",
+    "CURATED_GRAPH", "EXTRACTED_GRAPH", "ONTOLOGY_GRAPH", "INDEX_GRAPH", "KGI", "UNDATED",
 ]
 
 ROLE = Namespace("https://w3id.org/kgraph/vocab/role/")
@@ -33,6 +33,7 @@ ONTOLOGY_GRAPH = GRAPH["ontology"]
 # without sorting all of them (docs/decisions/20261121-date-index.md).
 INDEX_GRAPH = GRAPH["index"]
 KGI = Namespace("https://w3id.org/kgraph/index#")
+UNDATED = "undated"  # kgi:key of the bucket of events that nothing dates
 
 
 # --- generated from ontology.ttl: do not edit by hand ---

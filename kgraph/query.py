@@ -31,7 +31,6 @@ substituted values, so without LATERAL it would hash-join every event.)
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -41,7 +40,7 @@ import pyoxigraph as ox
 from kgraph.errors import ParameterError, QueryError, QueryNotFound
 from kgraph.names import search_key
 from kgraph.records import parse_date
-from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE
+from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE, UNDATED
 from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
 
@@ -283,8 +282,6 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
             direct = True
     if query.page_by is None or direct:
         return _page(run(substitutions), limit, offset)
-    if limit is None:  # every row: still bucket by bucket, each read from its entry
-        limit = sys.maxsize
     return _walk_months(store, query, substitutions, run, limit, offset, include_extracted)
 
 
@@ -308,26 +305,26 @@ def _has_many_facts(store: ox.Store, entity) -> bool:
     return sum(1 for _ in zip(range(DRIVE_DIRECT_MAX + 1), facts)) > DRIVE_DIRECT_MAX
 
 
-def _walk_months(store, query: SavedQuery, substitutions: dict, run, limit: int, offset: int,
+def _walk_months(store, query: SavedQuery, substitutions: dict, run, limit: int | None, offset: int,
                  include_extracted: bool) -> QueryResult:
-    """Rows offset..offset+limit, reading one month bucket at a time in date order."""
+    """Rows offset..offset+limit (every row when limit is None), reading one month bucket at a time in date order."""
     buckets = run_sparql(store, _internal_query("months"), include_extracted=include_extracted).rows
-    dated = sorted((b for b in buckets if b[1].value != "undated"), key=lambda b: b[1].value,
+    dated = sorted((b for b in buckets if b[1].value != UNDATED), key=lambda b: b[1].value,
                    reverse=query.newest_first)
-    undated = [b for b in buckets if b[1].value == "undated"]
+    undated = [b for b in buckets if b[1].value == UNDATED]
     # SPARQL sorts unbound sort keys first: undated events come last when newest first.
     ordered = dated + undated if query.newest_first else undated + dated
     start, end = (substitutions.get(ox.Variable(p)) for p in ("from", "to"))
     result = QueryResult(kind="select")
     for bucket, key, latest_end in ordered:
-        if end is not None and end.value and (key.value == "undated" or key.value > end.value[:7]):
+        if end is not None and end.value and (key.value == UNDATED or key.value > end.value[:7]):
             continue
         if start is not None and start.value and (latest_end is None or latest_end.value < start.value):
             continue
         part = run({**substitutions, ox.Variable(query.page_by): bucket})
         result.variables = part.variables
         result.rows.extend(part.rows)
-        if len(result.rows) >= offset + limit:
+        if limit is not None and len(result.rows) >= offset + limit:
             break
     if not result.variables:  # no bucket read: the columns of an empty answer
         result.variables = run({**substitutions, ox.Variable(query.page_by): _NO_MATCH}).variables
