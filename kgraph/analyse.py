@@ -1,37 +1,342 @@
-"""The graph as networkx, and measures on it.
+"""The graph as networkx, the parts of it a view or an analysis asks for, and measures on it.
 
-`to_networkx` is the one documented projection: which facts become edges and
-what each node and edge carries. Analysis functions take a graph first and
+`to_networkx` is the one documented projection of the RDF graph: which facts
+become edges and what each node and edge carries. `select` cuts it down (node
+kinds, a date window, an entity's neighbourhood, the entities a query names);
+`project` turns it into the weighted simple graphs the measures run on
+(city–city, person–city, whole). Analysis functions take a graph first and
 return plain data, networkx style.
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from datetime import date
+
 import networkx as nx
+import pyoxigraph as ox
 
-from kgraph.query import run_query
+from kgraph.errors import ParameterError, UnknownEntity
+from kgraph.query import find_entity, run_query
+from kgraph.records import parse_date
 
-__all__ = ["to_networkx", "degree_ranking"]
+__all__ = [
+    "NODE_KINDS", "TYPE_NAMES", "DEFAULT_TYPES", "PROJECTIONS", "to_networkx", "network_for", "kinds_for", "select",
+    "project", "centrality", "communities", "connection", "summary", "degree_ranking",
+]
 
-NODE_CLASSES = ("Person", "City", "Country", "Region", "Organisation", "Event")
+NODE_KINDS = ("Person", "City", "Country", "Region", "Organisation", "Event", "Document")
+# --type values -> node kinds
+TYPE_NAMES = {"people": "Person", "cities": "City", "countries": "Country", "regions": "Region",
+              "organisations": "Organisation", "events": "Event", "documents": "Document"}
+DEFAULT_TYPES = ("people", "cities", "countries", "regions", "organisations")
+# Edges to and from event nodes. When events are shown, a visit is drawn through its
+# event node (visitor -> event -> place) and the direct visitor -> place edge is left out.
+EVENT_EDGE_KINDS = frozenset({"visitor", "host", "participant", "venue", "part-of"})
+DATED_EDGE_KINDS = frozenset({"visit", "post", "partnership"})
+PROJECTIONS = ("city-city", "person-city", "whole")
 
 
 def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True) -> nx.MultiDiGraph:
-    """People, places and organisations as nodes; visits, posts, partnerships and
-    locations as edges (a MultiDiGraph, so each repeated visit is its own edge).
+    """Every person, place, organisation, event and document as a node; every fact as an edge.
 
-    Node attributes: ``label``, ``kind`` (Person, City, Country, Region, Organisation).
-    Edge attributes: ``kind`` (visit, post, partnership, located), ``label``, ``date``, ``fact`` (its IRI).
+    A MultiDiGraph, so each repeated visit is its own edge. Node attributes: ``label``,
+    ``kind`` (one of NODE_KINDS), ``start``/``end`` (ISO dates of events and documents),
+    ``url``, ``note``, ``sources``. Edge attributes: ``kind`` (see queries/network-edges.rq),
+    ``label``, ``start``/``end``, ``fact`` (the IRI of a visit, post or partnership),
+    ``sources`` and, for machine-extracted facts, ``evidence`` and ``confidence``.
+    ``sources`` is a list of ``{"document", "name", "url"}`` dicts.
     """
+    def run(name):
+        return run_query(store, name, {"lang": lang}, include_extracted=include_extracted).records()
+
+    sources, evidence = defaultdict(list), {}
+    for row in run("network-sources"):
+        entry = {"document": row["document"], "name": row["name"], "url": row["url"]}
+        if entry not in sources[row["subject"]]:
+            sources[row["subject"]].append(entry)
+        if row["evidence"]:
+            evidence[row["subject"]] = (row["evidence"], row["confidence"])
     graph = nx.MultiDiGraph()
-    for row in run_query(store, "network-nodes", {"lang": lang}, include_extracted=include_extracted).records():
-        kind = row["class"].rsplit("#", 1)[-1]
-        if kind != "Event":
-            graph.add_node(row["node"], label=row["name"], kind=kind)
-    for row in run_query(store, "network-edges", {"lang": lang}, include_extracted=include_extracted).records():
-        if row["source"] in graph and row["target"] in graph:
-            graph.add_edge(row["source"], row["target"], key=row["fact"] or f"{row['kind']}:{row['target']}",
-                           kind=row["kind"], label=row["label"] or "", date=row["date"], fact=row["fact"])
+    for row in run("network-nodes"):
+        node = row["node"]
+        if node in graph:  # a second class row (e.g. an organisation that is also a city body)
+            continue
+        graph.add_node(node, label=row["name"], kind=row["class"].rsplit("#", 1)[-1], start=row["start"],
+                       end=row["end"], url=row["url"], note=row["note"], sources=sources.get(node, []))
+    for row in run("network-edges"):
+        source, target, fact = row["source"], row["target"], row["fact"]
+        if source not in graph or target not in graph:
+            continue
+        attributes = {"kind": row["kind"], "label": row["label"] or "", "start": row["start"], "end": row["end"],
+                      "fact": fact, "sources": sources.get(fact, []) if fact else []}
+        if fact in evidence:
+            attributes["evidence"], attributes["confidence"] = evidence[fact]
+        graph.add_edge(source, target, key=fact or f"{row['kind']}:{source}:{target}", **attributes)
     return graph
+
+
+def kinds_for(types) -> set[str]:
+    """--type values ('people', 'cities', ...) to node kinds; unknown values are a ParameterError."""
+    kinds = set()
+    for name in types:
+        if name not in TYPE_NAMES:
+            raise ParameterError(f"--type {name!r}: not a node type; known: {', '.join(TYPE_NAMES)}")
+        kinds.add(TYPE_NAMES[name])
+    return kinds
+
+
+def _overlaps(start: str | None, end: str | None, window_from: date | None, window_to: date | None, *,
+              open_until: date | None = None) -> bool:
+    """Does [start, end] meet the window? Undated facts are outside any window; a fact
+    with a start and no end (a post, a partnership) lasts until `open_until`."""
+    if start is None and end is None:
+        return False
+    first = parse_date(start).first_day() if start else date.min
+    last = parse_date(end).last_day() if end else (open_until or parse_date(start).last_day())
+    return (window_to is None or first <= window_to) and (window_from is None or last >= window_from)
+
+
+def _horizon(G: nx.MultiDiGraph) -> date:
+    """The last day the graph's sources speak of: open-ended posts and partnerships are
+    known to last until then, and no further (so a window in the future is empty)."""
+    days = [d.get(side) for _, d in G.nodes(data=True) for side in ("start", "end")]
+    days += [d.get(side) for _, _, d in G.edges(data=True) for side in ("start", "end")]
+    return max((parse_date(day).last_day() for day in days if day), default=date.min)
+
+
+def select(G: nx.MultiDiGraph, *, kinds=None, window: tuple[date | None, date | None] | None = None,
+           focus: str | None = None, depth: int = 1, within=None) -> nx.MultiDiGraph:
+    """The part of `G` a view shows, as a new graph (G is left as it is).
+
+    Applied in this order: `within` (the entities a query result names, with the
+    edges among them); `kinds` (node kinds to keep; default: people, places and
+    organisations; the focus entity's kind is always kept); `window` (from, to):
+    the visits, posts and partnerships that overlap it, the events and documents
+    dated in it, the entities they touch and the undated links among those;
+    `focus`/`depth`: everything within `depth` links of the focus entity.
+    """
+    if within is not None:
+        G = G.subgraph(n for n in within if n in G)
+    kinds = set(kinds) if kinds is not None else {TYPE_NAMES[t] for t in DEFAULT_TYPES}
+    if focus is not None and focus in G:
+        kinds.add(G.nodes[focus]["kind"])
+    drop_edges = EVENT_EDGE_KINDS if "Event" not in kinds else {"visit"}
+    shown = nx.MultiDiGraph()
+    shown.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") in kinds)
+    shown.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
+                         if u in shown and v in shown and d["kind"] not in drop_edges)
+    if window is not None and window != (None, None):
+        shown = _in_window(shown, *window)
+    if focus is not None:
+        if focus not in shown:
+            return nx.MultiDiGraph(shown.subgraph([]))
+        reach = nx.single_source_shortest_path_length(_undirected(shown), focus, cutoff=depth)
+        shown = shown.subgraph(reach)
+    return nx.MultiDiGraph(shown)
+
+
+def _undirected(G: nx.MultiDiGraph) -> nx.Graph:
+    """G without directions or repeats, its neighbours in G's order (networkx's undirected
+    *view* iterates a set union, so ties among shortest paths would change from run to run)."""
+    U = nx.Graph()
+    U.add_nodes_from(G)
+    U.add_edges_from(G.edges())
+    return U
+
+
+def _in_window(G: nx.MultiDiGraph, window_from: date | None, window_to: date | None) -> nx.MultiDiGraph:
+    horizon = _horizon(G)
+    keep_nodes = {n for n, d in G.nodes(data=True) if d.get("kind") in ("Event", "Document")
+                  and _overlaps(d.get("start"), d.get("end"), window_from, window_to)}
+    dated = [(u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d["kind"] in DATED_EDGE_KINDS
+             and _overlaps(d.get("start"), d.get("end"), window_from, window_to,
+                           open_until=None if d["kind"] == "visit" else horizon)]
+    for u, v, _, _ in dated:
+        keep_nodes.update((u, v))
+    shown = nx.MultiDiGraph()
+    shown.add_nodes_from((n, G.nodes[n]) for n in sorted(keep_nodes))
+    shown.add_edges_from(dated)
+    shown.add_edges_from((u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True)
+                         if d["kind"] not in DATED_EDGE_KINDS and u in keep_nodes and v in keep_nodes)
+    return shown
+
+
+def named_in(G: nx.MultiDiGraph, result) -> set[str]:
+    """The nodes a query result names: IRIs in its rows or triples that are nodes of G,
+    and both ends of every visit, post or partnership it names."""
+    terms = [t for row in result.rows for t in row] if result.kind == "select" else \
+        [t for triple in result.triples for t in (triple.subject, triple.object)]
+    iris = {t.value for t in terms if isinstance(t, ox.NamedNode)}
+    nodes = {iri for iri in iris if iri in G}
+    nodes.update(end for u, v, fact in G.edges(data="fact") if fact in iris for end in (u, v))
+    return nodes
+
+
+def network_for(store, *, lang: str = "pl", include_extracted: bool = True, types=None,
+                window: tuple[date | None, date | None] | None = None, focus: str | None = None, depth: int = 1,
+                query=None, params: dict | None = None) -> nx.MultiDiGraph:
+    """The network a view or an analysis asks for, straight from the store (see `select`).
+
+    `types` are --type names (people, cities, ...); `focus` is a name, alias or IRI;
+    `query` a saved query's name or SPARQL text, run with `params`: the view then
+    holds what its result names (of every kind it names, unless `types` says otherwise).
+    """
+    G = to_networkx(store, lang=lang, include_extracted=include_extracted)
+    within = None
+    if query is not None:
+        within = named_in(G, run_query(store, query, params or {}, include_extracted=include_extracted))
+    kinds = kinds_for(types) if types else ({G.nodes[n]["kind"] for n in within} if within is not None else None)
+    focus_node = None
+    if focus is not None:
+        focus_node = find_entity(store, focus, include_extracted=include_extracted)
+        if focus_node not in G:
+            raise UnknownEntity(f"--focus {focus!r} is not a person, place, organisation, event or document "
+                                f"of the network ({focus_node}); focus on one of those", [])
+    return select(G, kinds=kinds, window=window, focus=focus_node, depth=depth, within=within)
+
+
+# ---------------------------------------------------------------------------
+# projections and measures
+
+
+def project(G: nx.MultiDiGraph, projection: str = "whole") -> nx.Graph:
+    """A weighted simple graph to measure.
+
+    - ``city-city``: cities; an edge per pair with ``partnerships`` (how many
+      partnership claims), ``visits`` (visits from one city to the other: by the
+      city itself or by people holding posts there) and ``weight`` = their sum.
+    - ``person-city``: people and cities; ``visits`` = ``weight`` = how often the person visited.
+    - ``whole``: every node of G; ``weight`` = how many facts link the two.
+    """
+    if projection not in PROJECTIONS:
+        raise ParameterError(f"projection {projection!r}: known: {', '.join(PROJECTIONS)}")
+    P = nx.Graph()
+    if projection == "whole":
+        P.add_nodes_from(G.nodes(data=True))
+        for u, v in G.edges():
+            if u != v:
+                _bump(P, u, v, "weight")
+        return P
+    if projection == "person-city":
+        P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") in ("Person", "City"))
+        for u, v, d in G.edges(data=True):
+            if d["kind"] == "visit" and G.nodes[u]["kind"] == "Person" and G.nodes[v]["kind"] == "City":
+                _bump(P, u, v, "visits")
+        for u, v, d in P.edges(data=True):
+            d["weight"] = d["visits"]
+        return P
+    P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "City")
+    home = defaultdict(set)  # agent -> the cities it comes from
+    for u, v, d in G.edges(data=True):
+        if d["kind"] == "post" and G.nodes[v]["kind"] == "City":
+            home[u].add(v)
+        elif d["kind"] == "located" and G.nodes[v]["kind"] == "City" and G.nodes[u]["kind"] == "Organisation":
+            home[u].add(v)
+    for n in P:
+        home[n].add(n)
+    for u, v, d in G.edges(data=True):
+        if d["kind"] == "partnership" and u in P and v in P:
+            _bump(P, u, v, "partnerships")
+        elif d["kind"] == "visit" and v in P:
+            for origin in sorted(home.get(u, ())):
+                if origin != v:
+                    _bump(P, origin, v, "visits")
+    for u, v, d in P.edges(data=True):
+        d.setdefault("partnerships", 0)
+        d.setdefault("visits", 0)
+        d["weight"] = d["partnerships"] + d["visits"]
+    return P
+
+
+def _bump(P: nx.Graph, u, v, attribute: str) -> None:
+    if not P.has_edge(u, v):
+        P.add_edge(u, v)
+    P[u][v][attribute] = P[u][v].get(attribute, 0) + 1
+
+
+def centrality(P: nx.Graph, *, top: int | None = None) -> list[dict]:
+    """Degree, weighted degree, betweenness and PageRank of every node, most central first.
+
+    >>> P = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})])
+    >>> [(r["node"], r["degree"], r["strength"]) for r in centrality(P)]
+    [('b', 2, 3), ('a', 1, 2), ('c', 1, 1)]
+    """
+    if P.number_of_nodes() == 0:
+        return []
+    betweenness = nx.betweenness_centrality(P)  # unweighted: weights here are strengths, not distances
+    pagerank = nx.pagerank(P, weight="weight")
+    rows = [{"node": n, "label": P.nodes[n].get("label", n), "kind": P.nodes[n].get("kind", ""),
+             "degree": P.degree(n), "strength": P.degree(n, weight="weight"),
+             "betweenness": round(betweenness[n], 6), "pagerank": round(pagerank[n], 6)}
+            for n in P]
+    rows.sort(key=lambda r: (-r["strength"], -r["betweenness"], r["label"], r["node"]))
+    return rows[:top] if top else rows
+
+
+def communities(P: nx.Graph, *, seed: int = 7) -> list[dict]:
+    """Louvain communities (weighted, fixed seed so the answer repeats), largest first.
+
+    Returns ``{"community", "size", "members": [{"node", "label", "kind"}]}`` dicts.
+    """
+    if P.number_of_edges() == 0:
+        groups = [{n} for n in P]
+    else:
+        groups = nx.community.louvain_communities(P, weight="weight", seed=seed)
+    ordered = sorted((sorted(g, key=lambda n: (P.nodes[n].get("label", n), n)) for g in groups),
+                     key=lambda members: (-len(members), P.nodes[members[0]].get("label", members[0])))
+    return [{"community": i + 1, "size": len(members),
+             "members": [{"node": n, "label": P.nodes[n].get("label", n), "kind": P.nodes[n].get("kind", "")}
+                         for n in members]}
+            for i, members in enumerate(ordered)]
+
+
+def connection(G: nx.MultiDiGraph, a: str, b: str) -> list[dict]:
+    """How `a` and `b` are connected: the facts along a shortest chain between them.
+
+    Each step is ``{"from", "from_label", "to", "to_label", "kind", "label", "start", "end",
+    "fact", "forward"}``; ``forward`` is False when the fact points from `to` to `from`
+    (e.g. a visit to a city, read from the city). Between two neighbours the
+    earliest dated fact explains the link. An empty list means no chain exists.
+    """
+    if a == b:
+        return []
+    try:
+        nodes = nx.shortest_path(_undirected(G), a, b)
+    except nx.NetworkXNoPath:
+        return []
+    steps = []
+    for u, v in zip(nodes, nodes[1:]):
+        options = [(d, True) for d in G.get_edge_data(u, v, default={}).values()]
+        options += [(d, False) for d in G.get_edge_data(v, u, default={}).values()]
+        data, forward = min(options, key=lambda o: (o[0].get("start") is None, o[0].get("start") or "",
+                                                    o[0]["kind"], o[0].get("fact") or ""))
+        steps.append({"from": u, "from_label": G.nodes[u].get("label", u), "to": v, "to_label": G.nodes[v].get("label", v),
+                      "kind": data["kind"], "label": data.get("label", ""), "start": data.get("start"),
+                      "end": data.get("end"), "fact": data.get("fact"), "forward": forward})
+    return steps
+
+
+def summary(G: nx.MultiDiGraph) -> dict:
+    """Counts by node and edge kind, components, density, the date range and the best-connected nodes."""
+    nodes_by_kind = defaultdict(int)
+    for _, kind in G.nodes(data="kind"):
+        nodes_by_kind[kind] += 1
+    edges_by_kind = defaultdict(int)
+    days = []
+    for _, _, d in G.edges(data=True):
+        edges_by_kind[d["kind"]] += 1
+        days += [d[k] for k in ("start", "end") if d.get(k)]
+    undirected = nx.Graph(G)
+    components = sorted((len(c) for c in nx.connected_components(undirected)), reverse=True)
+    return {
+        "nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+        "nodes_by_kind": dict(sorted(nodes_by_kind.items())), "edges_by_kind": dict(sorted(edges_by_kind.items())),
+        "components": len(components), "largest_component": components[0] if components else 0,
+        "density": round(nx.density(undirected), 6) if G.number_of_nodes() > 1 else 0.0,
+        "first_date": min(days) if days else None, "last_date": max(days) if days else None,
+        "best_connected": [{"node": n, "label": G.nodes[n].get("label", n), "degree": k}
+                           for n, k in degree_ranking(G, top=5)],
+    }
 
 
 def degree_ranking(G, *, top: int = 10) -> list[tuple[str, int]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "KgraphError", "RecordError", "StoreError", "QueryError", "QueryNotFound",
-    "ParameterError", "ValidationFailed", "ExportError", "ReadError",
+    "ParameterError", "UnknownEntity", "ValidationFailed", "ExportError", "ReadError",
 ]
 
 
@@ -38,6 +38,14 @@ class QueryNotFound(QueryError):
 
 class ParameterError(KgraphError):
     """A query parameter is unknown or its value has the wrong form."""
+
+
+class UnknownEntity(ParameterError):
+    """No entity, or more than one, has the name given (suggestions are in `.suggestions`)."""
+
+    def __init__(self, message: str, suggestions: list[str]):
+        self.suggestions = suggestions
+        super().__init__(message)
 
 
 class ValidationFailed(KgraphError):

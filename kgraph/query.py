@@ -30,6 +30,7 @@ substituted values, so without LATERAL it would hash-join every event.)
 """
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -37,14 +38,15 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kgraph.errors import ParameterError, QueryError, QueryNotFound
+from kgraph.errors import ParameterError, QueryError, QueryNotFound, UnknownEntity
 from kgraph.names import search_key
 from kgraph.records import parse_date
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE, UNDATED
 from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
 
-__all__ = ["Param", "SavedQuery", "QueryResult", "list_queries", "load_query", "bind_params", "run_query", "run_sparql"]
+__all__ = ["Param", "SavedQuery", "QueryResult", "list_queries", "load_query", "bind_params", "run_query", "run_sparql",
+           "find_entity"]
 
 PARAM_TYPES = ("name", "date", "lang", "role", "kind", "text")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s+(.*)$")
@@ -329,3 +331,29 @@ def _walk_months(store, query: SavedQuery, substitutions: dict, run, limit: int 
     if not result.variables:  # no bucket read: the columns of an empty answer
         result.variables = run({**substitutions, ox.Variable(query.page_by): _NO_MATCH}).variables
     return _page(result, limit, offset)
+
+
+def find_entity(store: ox.Store, name: str, *, include_extracted: bool = True, option: str = "--focus") -> str:
+    """The IRI of the one entity called `name` (ignoring case, diacritics and dashes; aliases count).
+
+    An IRI is taken as it is if the graph knows it. No match raises UnknownEntity
+    with the closest names; several matches raise it with each one's IRI, to pick from.
+    """
+    if re.match(r"https?://", name):
+        if run_sparql(store, _internal_query("entity-exists"), {ox.Variable("entity"): ox.NamedNode(name)},
+                      include_extracted=include_extracted).boolean:
+            return name
+        raise UnknownEntity(f"{option} {name}: the graph has no entity with this IRI", [])
+    key = search_key(name)
+    rows = run_sparql(store, _internal_query("entity-names"), include_extracted=include_extracted).records()
+    matches = sorted({r["entity"] for r in rows if r["key"] == key})
+    if len(matches) == 1:
+        return matches[0]
+    names = {r["entity"]: r["name"] or r["key"] for r in rows}
+    if matches:
+        listed = "; ".join(f"{names[m]} <{m}>" for m in matches)
+        raise UnknownEntity(f"{option} {name!r} names {len(matches)} entities: {listed}; give one IRI instead", matches)
+    close = difflib.get_close_matches(key, sorted({r["key"] for r in rows}), n=5, cutoff=0.6)
+    suggestions = list(dict.fromkeys(names[r["entity"]] for c in close for r in rows if r["key"] == c))
+    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; `kgraph query mentions` lists what the graph knows"
+    raise UnknownEntity(f"{option} {name!r}: no person, place, organisation or event has this name{hint}", suggestions)
