@@ -118,7 +118,7 @@ def query(query, query_file, params, fmt, limit, offset, curated_only, list_save
       kgraph query partners -p city=Kalisz -p partner=Preston --format csv
       kgraph query 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }'
     """
-    from kgraph.query import list_queries, load_query, run_query
+    from kgraph.query import list_queries, run_query
     from kgraph.results import render
 
     try:
@@ -128,20 +128,9 @@ def query(query, query_file, params, fmt, limit, offset, curated_only, list_save
                 for p in saved.params.values():
                     click.echo(f"    --param {p.name}=<{p.type}>  {p.description}")
             return
-        if query_file is not None:
-            if query:
-                raise click.UsageError("give either QUERY or --file, not both")
-            text = query_file.read()
-        elif query == "-":
-            text = sys.stdin.read()
-        elif query is None:
+        text = _query_text(query, query_file)
+        if text is None:
             raise click.UsageError("give a saved query name, SPARQL text, --file FILE or '-' (see --list)")
-        elif Path(query).suffix in (".rq", ".sparql") and Path(query).is_file():
-            text = Path(query).read_text(encoding="utf-8")
-        elif all(c.isalnum() or c == "-" for c in query):
-            text = load_query(query)
-        else:
-            text = query
         result = run_query(_store(data_dir, store_dir), text, _params(params), include_extracted=not curated_only,
                            limit=limit, offset=offset)
         click.echo(render(result, fmt), nl=False)
@@ -175,18 +164,45 @@ def validate(data_dir):
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig"]), default="turtle", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (atomically) instead of stdout.")
+@click.option("--format", "fmt", type=click.Choice(["turtle", "nt", "jsonld", "trig", "graphml", "gexf", "csv"]),
+              default="turtle", show_default=True,
+              help="RDF (turtle, nt, jsonld, trig) or the network for other tools: graphml, gexf (dynamic, for "
+                   "Gephi's timeline) or csv (nodes.csv and edges.csv in the --out directory).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Write to this file (atomically) instead of stdout; for csv, a directory.")
+@click.option("--type", "types", multiple=True, metavar="TYPE[,TYPE]",
+              help="graphml/gexf/csv: node types to include, as for `kgraph view` [default: every node and edge].")
+@click.option("--lang", type=click.Choice(["pl", "en"]), default="pl", show_default=True,
+              help="graphml/gexf/csv: language of names and labels.")
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @graph_options
-def export(fmt, out, curated_only, data_dir, store_dir):
-    """Export the graph; the same store always gives the same bytes."""
-    from kgraph.export import export_graph
+def export(fmt, out, types, lang, curated_only, data_dir, store_dir):
+    """Export the graph or its network; the same store always gives the same bytes."""
+    from kgraph.analyse import network_for, to_networkx
+    from kgraph.export import export_graph, export_network, network_tables
     from kgraph.files import write_atomic
 
     try:
-        data = export_graph(_store(data_dir, store_dir), fmt, include_extracted=not curated_only)
+        store = _store(data_dir, store_dir)
+        if fmt in ("graphml", "gexf", "csv"):
+            if types:
+                network = network_for(store, lang=lang, include_extracted=not curated_only, types=_types(types))
+            else:  # everything: visits both as person -> place edges (dated, for timelines) and through events
+                network = to_networkx(store, lang=lang, include_extracted=not curated_only)
+            if fmt == "csv":
+                if out is None:
+                    raise click.UsageError("--format csv writes nodes.csv and edges.csv: give --out DIRECTORY")
+                if out.exists() and not out.is_dir():
+                    raise click.BadParameter(f"{out} is a file; csv needs a directory", param_hint="--out")
+                out.mkdir(parents=True, exist_ok=True)
+                for name, table in network_tables(network).items():
+                    write_atomic(out / name, table)
+                click.echo(f"wrote {out / 'nodes.csv'} and {out / 'edges.csv'}: {network.number_of_nodes()} nodes, "
+                           f"{network.number_of_edges()} edges", err=True)
+                return
+            data = export_network(network, fmt)
+        else:
+            data = export_graph(store, fmt, include_extracted=not curated_only)
         if out is None:
             click.echo(data, nl=False)
         else:
@@ -196,26 +212,248 @@ def export(fmt, out, curated_only, data_dir, store_dir):
         _fail(e)
 
 
+def _query_text(query: str | None, query_file) -> str | None:
+    """SPARQL from a saved query's name, a .rq file, text, '-' (stdin) or an open --file."""
+    from kgraph.query import load_query
+
+    if query_file is not None:
+        if query:
+            raise click.UsageError("give either QUERY or --file, not both")
+        return query_file.read()
+    if query is None:
+        return None
+    if query == "-":
+        return sys.stdin.read()
+    if Path(query).suffix in (".rq", ".sparql") and Path(query).is_file():
+        return Path(query).read_text(encoding="utf-8")
+    if all(c.isalnum() or c == "-" for c in query):
+        return load_query(query)
+    return query
+
+
+def _day(value: str | None, param: str, *, end: bool):
+    from kgraph.records import parse_date
+
+    if value is None:
+        return None
+    try:
+        partial = parse_date(value)
+    except ValueError as e:
+        raise click.BadParameter(f"{value!r} is not a date ({e}); write YYYY-MM-DD, YYYY-MM or YYYY", param_hint=param)
+    return partial.last_day() if end else partial.first_day()
+
+
+def _window(date_from: str | None, date_to: str | None):
+    window = (_day(date_from, "--from", end=False), _day(date_to, "--to", end=True))
+    if window[0] and window[1] and window[0] > window[1]:
+        raise click.BadParameter(f"--from {date_from} is after --to {date_to}", param_hint="--from/--to")
+    return window if window != (None, None) else None
+
+
+def _types(values: tuple[str, ...]) -> list[str] | None:
+    return [t.strip() for value in values for t in value.split(",") if t.strip()] or None
+
+
+def network_options(func):
+    """What part of the network a command reads: --type, --from/--to, --lang, --curated-only."""
+    @click.option("--type", "types", multiple=True, metavar="TYPE[,TYPE]",
+                  help="Node types to include: people, cities, countries, regions, organisations, events, documents "
+                       "(repeatable or comma-separated) [default: people, cities, countries, regions, organisations]. "
+                       "With events, a visit is drawn through its event node.")
+    @click.option("--from", "date_from", metavar="DATE", help="Only visits, posts and partnerships on or after DATE (and the events and documents of those days).")
+    @click.option("--to", "date_to", metavar="DATE", help="... on or before DATE. YYYY and YYYY-MM mean the whole year or month.")
+    @click.option("--lang", type=click.Choice(["pl", "en"]), default="pl", show_default=True, help="Language of names and labels.")
+    @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        return func(*args, **kwargs)
+    return wrapper
+
+
 @cli.command()
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
-@click.option("--lang", type=click.Choice(["pl", "en"]), default="pl", show_default=True, help="Language of labels.")
+@click.option("--focus", metavar="ENTITY", help="Show this person, place, organisation, event or document and its "
+                                                "neighbourhood (a name, ignoring case and diacritics, an alias or an IRI).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How many links from --focus.")
+@click.option("--query", "query", metavar="NAME|FILE|SPARQL", help="Show what a saved query, .rq file or SPARQL text names.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of --query (repeatable).")
+@click.option("--size-by", type=click.Choice(["degree", "strength", "betweenness", "pagerank"]), default=None,
+              help="Size nodes by this centrality, measured on the network shown.")
+@click.option("--colour-by", "colour_by", type=click.Choice(["kind", "community"]), default="kind", show_default=True,
+              help="Colour nodes by their kind or by their Louvain community.")
 @click.option("--title", default="kgraph: dyplomacja miejska Kalisza", show_default=True, help="Heading of the page.")
-@click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+@click.option("--allow-empty", is_flag=True, help="Write a page saying there is nothing to show instead of failing.")
+@network_options
 @graph_options
-def view(out, lang, title, curated_only, data_dir, store_dir):
-    """Write an interactive network view: one self-contained HTML file.
+def view(out, focus, depth, query, params, size_by, colour_by, title, allow_empty, types, date_from, date_to, lang,
+         curated_only, data_dir, store_dir):
+    """Write an interactive network view: one self-contained HTML file, no network needed to open it.
 
-    Exit code: 0 written; 1 the store or --out cannot be used (nothing is written).
+    Nodes have a colour and shape per kind; hover for dates and sources, type a
+    name in the search box and press Enter to find a node.
+
+    \b
+    Examples:
+      kgraph view --out kalisz.html
+      kgraph view --out lowecz.html --focus Łowecz --depth 2 --type people,cities,events
+      kgraph view --out 2025.html --from 2025 --to 2025 --size-by degree
+      kgraph view --out q.html --query who-visited-where -p country=Bułgaria
+
+    Exit codes: 0 written; 1 nothing to show (without --allow-empty), the store,
+    query or --out cannot be used; 2 bad options or an unknown --focus name. On
+    any error nothing is written.
     """
-    from kgraph.analyse import to_networkx
+    from kgraph.analyse import centrality, communities, network_for, project
     from kgraph.view import write_html
 
+    window = _window(date_from, date_to)
     try:
-        graph = to_networkx(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only)
-        stats = write_html(graph, out, title=title, lang=lang)
+        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+                            types=_types(types), window=window, focus=focus, depth=depth,
+                            query=_query_text(query, None), params=_params(params))
+        if graph.number_of_nodes() == 0 and not allow_empty:
+            what = f" between {date_from or '…'} and {date_to or '…'}" if window else ""
+            raise click.ClickException(f"nothing to show{what}: no node matches the options; widen them, "
+                                       "or pass --allow-empty to write an empty page")
+        sizes = groups = None
+        if size_by:
+            sizes = {row["node"]: row[size_by] for row in centrality(project(graph, "whole"))}
+        if colour_by == "community":
+            groups = {m["node"]: c["community"] for c in communities(project(graph, "whole")) for m in c["members"]}
+        stats = write_html(graph, out, title=title, lang=lang, sizes=sizes, groups=groups)
     except KgraphError as e:
         _fail(e)
     click.echo(f"wrote {out}: {stats.nodes} nodes, {stats.edges} edges, {stats.bytes // 1024} KiB", err=True)
+
+
+@cli.group()
+def analyze():
+    """Network measures: centrality, communities, how two entities connect, a summary.
+
+    Measures run on a projection of the network: city-city (partnerships and
+    visit flows, weighted), person-city (who visited where) or whole (every
+    node shown by --type, weighted by the facts linking two nodes).
+    """
+
+
+def projection_option(func):
+    return click.option("--projection", type=click.Choice(["city-city", "person-city", "whole"]), default="whole",
+                        show_default=True, help="Which network to measure.")(func)
+
+
+def rows_format_option(func):
+    return click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table",
+                        show_default=True)(func)
+
+
+@analyze.command()
+@projection_option
+@click.option("--top", type=click.IntRange(min=1), default=None, help="Only the N most central nodes.")
+@rows_format_option
+@network_options
+@graph_options
+def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+    """Degree, weighted degree (strength), betweenness and PageRank, most central first."""
+    from kgraph.analyse import centrality as measure, network_for, project
+    from kgraph.results import render_rows
+
+    try:
+        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+                            types=_types(types), window=_window(date_from, date_to))
+        rows = measure(project(graph, projection), top=top)
+        click.echo(render_rows(rows, ["label", "kind", "degree", "strength", "betweenness", "pagerank", "node"], fmt), nl=False)
+    except KgraphError as e:
+        _fail(e)
+
+
+@analyze.command()
+@projection_option
+@rows_format_option
+@network_options
+@graph_options
+def communities(projection, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+    """Louvain communities (weighted, fixed seed), largest first: one row per member."""
+    from kgraph.analyse import communities as detect, network_for, project
+    from kgraph.results import render_rows
+
+    try:
+        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+                            types=_types(types), window=_window(date_from, date_to))
+        found = detect(project(graph, projection))
+        if fmt == "json":
+            click.echo(render_rows(found, [], fmt), nl=False)
+            return
+        rows = [{"community": c["community"], "size": c["size"], **m} for c in found for m in c["members"]]
+        click.echo(render_rows(rows, ["community", "size", "label", "kind", "node"], fmt), nl=False)
+    except KgraphError as e:
+        _fail(e)
+
+
+@analyze.command()
+@click.argument("source", metavar="A")
+@click.argument("target", metavar="B")
+@rows_format_option
+@network_options
+@graph_options
+def path(source, target, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+    """How A and B are connected: the facts along a shortest chain between them.
+
+    A and B are names (ignoring case and diacritics), aliases or IRIs. Exit code 1
+    when no chain links them in the network selected by --type and --from/--to.
+    """
+    from kgraph.analyse import connection, network_for
+    from kgraph.query import find_entity
+
+    try:
+        store = _store(data_dir, store_dir)
+        a = find_entity(store, source, include_extracted=not curated_only, option="A")
+        b = find_entity(store, target, include_extracted=not curated_only, option="B")
+        kinds = _types(types)
+        graph = network_for(store, lang=lang, include_extracted=not curated_only, types=kinds,
+                            window=_window(date_from, date_to))
+        missing = [name for name, iri in ((source, a), (target, b)) if iri not in graph]
+        if missing:
+            raise click.ClickException(f"{missing[0]!r} is not in the network selected (see --type, --from/--to)")
+        steps = connection(graph, a, b)
+        if not steps and a != b:
+            raise click.ClickException(f"no chain of facts links {source!r} and {target!r}; try --type with events or documents")
+        from kgraph.results import render_rows
+        if fmt == "table":
+            for step in steps:
+                arrow = "->" if step["forward"] else "<-"
+                when = " ".join(d for d in (step["start"], step["end"] if step["end"] != step["start"] else None) if d)
+                detail = ", ".join(x for x in (step["label"], when) if x)
+                click.echo(f"{step['from_label']} {arrow}[{step['kind']}{': ' + detail if detail else ''}]{arrow} {step['to_label']}")
+            return
+        click.echo(render_rows(steps, ["from_label", "kind", "label", "start", "end", "to_label", "forward", "from", "to", "fact"], fmt), nl=False)
+    except KgraphError as e:
+        _fail(e)
+
+
+@analyze.command()
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@network_options
+@graph_options
+def summary(fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+    """Nodes and edges by kind, components, density, date range, best-connected nodes."""
+    import json
+
+    from kgraph.analyse import network_for, summary as summarise
+
+    try:
+        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+                            types=_types(types), window=_window(date_from, date_to))
+    except KgraphError as e:
+        _fail(e)
+    facts = summarise(graph)
+    if fmt == "json":
+        click.echo(json.dumps(facts, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"nodes: {facts['nodes']}  ({', '.join(f'{k} {v}' for k, v in facts['nodes_by_kind'].items())})")
+    click.echo(f"edges: {facts['edges']}  ({', '.join(f'{k} {v}' for k, v in facts['edges_by_kind'].items())})")
+    click.echo(f"components: {facts['components']} (largest {facts['largest_component']} nodes); density {facts['density']}")
+    click.echo(f"dates: {facts['first_date'] or '-'} .. {facts['last_date'] or '-'}")
+    click.echo("best connected: " + ", ".join(f"{n['label']} ({n['degree']})" for n in facts["best_connected"]))
 
 
 def _extract_records(paths, data_dir):

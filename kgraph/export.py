@@ -1,18 +1,26 @@
-"""Export the graph as Turtle, N-Triples, JSON-LD or TriG, byte-identical for the same store."""
+"""Export the graph as Turtle, N-Triples, JSON-LD or TriG, and its network (kgraph.analyse.to_networkx)
+as GraphML, GEXF or CSV node and edge tables: byte-identical for the same store."""
 from __future__ import annotations
 
+import csv
+import io
 import json
+import re
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kgraph.errors import ExportError
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, PREFIXES
+from kgraph.records import parse_date
 from kgraph.results import to_rdflib
 
-__all__ = ["EXPORT_FORMATS", "export_graph"]
+__all__ = ["EXPORT_FORMATS", "NETWORK_FORMATS", "export_graph", "export_network", "network_tables"]
 
 EXPORT_FORMATS = ("turtle", "nt", "jsonld", "trig")
+NETWORK_FORMATS = ("graphml", "gexf", "csv")
+NODE_COLUMNS = ("id", "label", "kind", "start", "end", "url", "note", "sources")
+EDGE_COLUMNS = ("source", "target", "kind", "label", "start", "end", "fact", "sources", "evidence", "confidence")
 
 
 def _sorted_quads(store: ox.Store, graphs) -> list:
@@ -60,3 +68,56 @@ def _stable_json(data: bytes) -> bytes:
             return sorted((order(v) for v in value), key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
         return value
     return (json.dumps(order(json.loads(data)), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _flat(data: dict, columns) -> dict:
+    """Attributes as plain strings (GraphML, GEXF and CSV hold no lists or nulls); sources as their URLs or names."""
+    flat = {}
+    for column in columns:
+        value = data.get(column)
+        if column == "sources":
+            value = " ".join(s.get("url") or s["document"] for s in value or ())
+        if value not in (None, ""):
+            flat[column] = str(value)
+    return flat
+
+
+def export_network(G, fmt: str) -> bytes:
+    """GraphML or GEXF of a network from kgraph.analyse (node ids are IRIs).
+
+    GEXF is dynamic: nodes and edges carry start/end days (a partial date such as
+    1991 spans its whole year), so Gephi's timeline can play the network.
+    """
+    import networkx as nx
+
+    if fmt not in ("graphml", "gexf"):
+        raise ExportError(f"unknown network format '{fmt}'; use graphml or gexf (csv is network_tables)")
+    H = nx.MultiDiGraph()
+    for node, data in G.nodes(data=True):
+        H.add_node(node, **_flat(data, NODE_COLUMNS[1:]))
+    for number, (u, v, data) in enumerate(G.edges(data=True)):
+        H.add_edge(u, v, key=number, **_flat(data, EDGE_COLUMNS[2:]))
+    if fmt == "graphml":
+        return ("\n".join(nx.generate_graphml(H)) + "\n").encode("utf-8")
+    days = []
+    for _, attributes in [*H.nodes(data=True), *((None, d) for _, _, d in H.edges(data=True))]:
+        for side, bound in (("start", "first_day"), ("end", "last_day")):
+            if side in attributes:
+                attributes[side] = getattr(parse_date(attributes[side]), bound)().isoformat()
+                days.append(attributes[side])
+    text = "\n".join(nx.generate_gexf(H)) + "\n"
+    # networkx stamps today's date into <meta>; the data's last day keeps the bytes stable
+    return re.sub(r'lastmodifieddate="[^"]*"', f'lastmodifieddate="{max(days, default="1970-01-01")}"', text, count=1).encode("utf-8")
+
+
+def network_tables(G) -> dict[str, bytes]:
+    """CSV node and edge tables of a network from kgraph.analyse: {"nodes.csv": ..., "edges.csv": ...}."""
+    tables = {}
+    for name, columns, rows in (("nodes.csv", NODE_COLUMNS, ({"id": n, **d} for n, d in G.nodes(data=True))),
+                                ("edges.csv", EDGE_COLUMNS, ({"source": u, "target": v, **d} for u, v, d in G.edges(data=True)))):
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(_flat(row, columns) for row in rows)
+        tables[name] = buffer.getvalue().encode("utf-8")
+    return tables

@@ -12,7 +12,7 @@ from rdflib import Graph, Literal, URIRef, BNode
 from kgraph.errors import ParameterError
 from kgraph.namespaces import PREFIXES
 
-__all__ = ["RESULT_FORMATS", "render", "to_rdflib"]
+__all__ = ["RESULT_FORMATS", "ROW_FORMATS", "render", "render_rows", "to_rdflib"]
 
 RESULT_FORMATS = ("table", "csv", "tsv", "json", "turtle")
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -57,8 +57,11 @@ def _width(text: str) -> int:
 def _table(result) -> str:
     if result.kind == "ask":
         return "true\n" if result.boolean else "false\n"
-    rows = [[_plain(t, compact=True).replace("\n", " ") for t in row] for row in result.rows]
-    header = result.variables
+    return _text_table(result.variables, [[_plain(t, compact=True) for t in row] for row in result.rows])
+
+
+def _text_table(header: list[str], rows: list[list[str]]) -> str:
+    rows = [[cell.replace("\n", " ") for cell in row] for row in rows]
     widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
     def line(cells):
         return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths)).rstrip()
@@ -113,4 +116,24 @@ def render(result, fmt: str) -> str:
         buffer.write("\t".join(f"?{v}" for v in result.variables) + "\n")
         for row in result.rows:
             buffer.write("\t".join("" if t is None else str(t) for t in row) + "\n")
+    return buffer.getvalue()
+
+
+ROW_FORMATS = ("table", "csv", "json")
+
+
+def render_rows(rows: list[dict], columns: list[str], fmt: str) -> str:
+    """Plain rows (analysis results) as an aligned table, CSV or a JSON list of objects."""
+    if fmt not in ROW_FORMATS:
+        raise ParameterError(f"unknown format '{fmt}'; use one of {', '.join(ROW_FORMATS)}")
+    if fmt == "json":
+        return json.dumps(rows, ensure_ascii=False, indent=1) + "\n"
+    cells = [["" if row.get(c) is None else (_compact(row[c]) if fmt == "table" and c in ("node", "fact") else str(row[c]))
+              for c in columns] for row in rows]
+    if fmt == "table":
+        return _text_table(columns, cells)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(cells)
     return buffer.getvalue()
