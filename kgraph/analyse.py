@@ -203,8 +203,9 @@ def project(G: nx.MultiDiGraph, projection: str = "whole") -> nx.Graph:
     """A weighted simple graph to measure.
 
     - ``city-city``: cities; an edge per pair with ``partnerships`` (how many
-      partnership claims), ``visits`` (visits from one city to the other: by the
-      city itself or by people holding posts there) and ``weight`` = their sum.
+      partnership claims), ``visits`` (visits from one city to the other, by the
+      city itself or by people holding posts there, each visit counted once)
+      and ``weight`` = their sum.
     - ``person-city``: people and cities; ``visits`` = ``weight`` = how often the person visited.
     - ``whole``: every node of G; ``weight`` = how many facts link the two.
     """
@@ -234,12 +235,14 @@ def project(G: nx.MultiDiGraph, projection: str = "whole") -> nx.Graph:
             home[u].add(v)
     for n in P:
         home[n].add(n)
+    flows = set()  # (origin, place, visit): a delegation of five from one city is one visit
     for u, v, d in G.edges(data=True):
         if d["kind"] == "partnership" and u in P and v in P:
             _bump(P, u, v, "partnerships")
         elif d["kind"] == "visit" and v in P:
             for origin in sorted(home.get(u, ())):
-                if origin != v:
+                if origin != v and (origin, v, d["fact"]) not in flows:
+                    flows.add((origin, v, d["fact"]))
                     _bump(P, origin, v, "visits")
     for u, v, d in P.edges(data=True):
         d.setdefault("partnerships", 0)
