@@ -138,7 +138,10 @@ def layout(G: nx.Graph, *, pivots: int = 50, spacing: float = 40.0) -> dict:
     for label in sorted(members, key=lambda c: (-len(members[c]), members[c][0])):
         idx = np.array(members[label])
         sub = adjacency[idx][:, idx]
-        placed.append((idx, _pivot_mds(sub, pivots) * spacing))
+        coords = _pivot_mds(sub, pivots)
+        spread = float(coords.std()) or 1.0
+        # about spacing² of area per node, whatever the graph's diameter (small worlds collapse otherwise)
+        placed.append((idx, coords / spread * spacing * math.sqrt(len(idx)) / 2))
     positions = np.zeros((len(nodes), 2))
     x = y = row_height = 0.0
     width = spacing * 4 * math.sqrt(len(nodes))  # rows about as wide as the largest component
