@@ -90,3 +90,15 @@ def test_bad_extraction_file_names_the_line_and_keeps_the_store(tmp_path, data_d
     result = runner.invoke(cli, ["build", "--data", str(data_dir), "--store", str(store), "--extracted", str(bad)])
     assert result.exit_code == 1 and "bad.jsonl:2" in result.stderr and "Traceback" not in result.output
     assert read_manifest(store).build == before
+
+
+def test_views_mark_extracted_facts_and_curated_only_drops_them(tmp_path, data_dir, news):
+    from kgraph.analyse import network_for
+    from kgraph.view import render_html
+
+    build(data_dir, tmp_path / "s", extracted=[news])
+    store = open_store(tmp_path / "s")
+    extracted = [d for _, _, d in network_for(store).edges(data=True) if d.get("evidence")]
+    assert extracted and all("Kowalczyk" in d["evidence"] or "Nowicka" in d["evidence"] for d in extracted)
+    assert '"dashes":true' in render_html(network_for(store))
+    assert not [d for _, _, d in network_for(store, include_extracted=False).edges(data=True) if d.get("evidence")]
