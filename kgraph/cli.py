@@ -24,14 +24,30 @@ def _fail(error: KgraphError):
 
 
 def graph_options(func):
-    """--data and --store, shared by every command that reads the graph."""
+    """--data, --store, --endpoint and --timeout, shared by every command that reads the graph.
+
+    The command gets `open_graph`: call it for the local store (built first when
+    missing or when --data has changed) or, with --endpoint, the remote endpoint.
+    """
     @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
     @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
                   show_default=True, help="Where the built graph lives.")
+    @click.option("--endpoint", metavar="URL", default=None,
+                  help="Read the graph from this SPARQL endpoint (e.g. http://127.0.0.1:7878/query) instead of --store. "
+                       "Credentials: KGRAPH_ENDPOINT_USER/KGRAPH_ENDPOINT_PASSWORD or ~/.netrc.")
+    @click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                  help="Seconds to wait for each answer from --endpoint.")
     @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        return func(*args, **kwargs)
+    def wrapper(*args, data_dir, store_dir, endpoint, timeout, **kwargs):
+        if endpoint is not None and data_dir is not None:
+            raise click.UsageError("--data builds a local store; it cannot be used with --endpoint")
+        def open_graph():
+            if endpoint is not None:
+                from kgraph.remote import Endpoint
+                return Endpoint(endpoint, timeout=timeout)
+            return _store(data_dir, store_dir)
+        return func(*args, open_graph=open_graph, **kwargs)
     return wrapper
 
 
@@ -67,7 +83,10 @@ def cli():
 
 
 @cli.command()
-@graph_options
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
+              show_default=True, help="Where to build the graph.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large data).")
 @click.option("--extracted", "extracted", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
               help="Texts (or a folder of them, or `kgraph extract` output *.jsonl) whose extracted facts go "
@@ -108,7 +127,7 @@ def build(data_dir, store_dir, no_shacl, extracted):
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and their parameters.")
 @graph_options
-def query(query, query_file, params, fmt, limit, offset, curated_only, list_saved, data_dir, store_dir):
+def query(query, query_file, params, fmt, limit, offset, curated_only, list_saved, open_graph):
     """Run a saved query by NAME, SPARQL text, or SPARQL from --file or stdin ('-').
 
     \b
@@ -131,7 +150,7 @@ def query(query, query_file, params, fmt, limit, offset, curated_only, list_save
         text = _query_text(query, query_file)
         if text is None:
             raise click.UsageError("give a saved query name, SPARQL text, --file FILE or '-' (see --list)")
-        result = run_query(_store(data_dir, store_dir), text, _params(params), include_extracted=not curated_only,
+        result = run_query(open_graph(), text, _params(params), include_extracted=not curated_only,
                            limit=limit, offset=offset)
         click.echo(render(result, fmt), nl=False)
     except KgraphError as e:
@@ -176,14 +195,14 @@ def validate(data_dir):
               help="graphml/gexf/csv: language of names and labels.")
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @graph_options
-def export(fmt, out, types, lang, curated_only, data_dir, store_dir):
+def export(fmt, out, types, lang, curated_only, open_graph):
     """Export the graph or its network; the same store always gives the same bytes."""
     from kgraph.analyse import network_for, to_networkx
     from kgraph.export import export_graph, export_network, network_tables
     from kgraph.files import write_atomic
 
     try:
-        store = _store(data_dir, store_dir)
+        store = open_graph()
         if fmt in ("graphml", "gexf", "csv"):
             if types:
                 network = network_for(store, lang=lang, include_extracted=not curated_only, types=_types(types))
@@ -286,7 +305,7 @@ def network_options(func):
 @network_options
 @graph_options
 def view(out, focus, depth, query, params, size_by, colour_by, title, allow_empty, types, date_from, date_to, lang,
-         curated_only, data_dir, store_dir):
+         curated_only, open_graph):
     """Write an interactive network view: one self-contained HTML file, no network needed to open it.
 
     Nodes have a colour and shape per kind; hover for dates and sources, type a
@@ -308,7 +327,7 @@ def view(out, focus, depth, query, params, size_by, colour_by, title, allow_empt
 
     window = _window(date_from, date_to)
     try:
-        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
                             types=_types(types), window=window, focus=focus, depth=depth,
                             query=_query_text(query, None), params=_params(params))
         if graph.number_of_nodes() == 0 and not allow_empty:
@@ -352,13 +371,13 @@ def rows_format_option(func):
 @rows_format_option
 @network_options
 @graph_options
-def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """Degree, weighted degree (strength), betweenness and PageRank, most central first."""
     from kgraph.analyse import centrality as measure, network_for, project
     from kgraph.results import render_rows
 
     try:
-        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
                             types=_types(types), window=_window(date_from, date_to))
         rows = measure(project(graph, projection), top=top)
         click.echo(render_rows(rows, ["label", "kind", "degree", "strength", "betweenness", "pagerank", "node"], fmt), nl=False)
@@ -371,13 +390,13 @@ def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_on
 @rows_format_option
 @network_options
 @graph_options
-def communities(projection, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+def communities(projection, fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """Louvain communities (weighted, fixed seed), largest first: one row per member."""
     from kgraph.analyse import communities as detect, network_for, project
     from kgraph.results import render_rows
 
     try:
-        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
                             types=_types(types), window=_window(date_from, date_to))
         found = detect(project(graph, projection))
         if fmt == "json":
@@ -395,7 +414,7 @@ def communities(projection, fmt, types, date_from, date_to, lang, curated_only, 
 @rows_format_option
 @network_options
 @graph_options
-def path(source, target, fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+def path(source, target, fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """How A and B are connected: the facts along a shortest chain between them.
 
     A and B are names (ignoring case and diacritics), aliases or IRIs. Exit code 1
@@ -405,7 +424,7 @@ def path(source, target, fmt, types, date_from, date_to, lang, curated_only, dat
     from kgraph.query import find_entity
 
     try:
-        store = _store(data_dir, store_dir)
+        store = open_graph()
         a = find_entity(store, source, include_extracted=not curated_only, option="A")
         b = find_entity(store, target, include_extracted=not curated_only, option="B")
         kinds = _types(types)
@@ -434,14 +453,14 @@ def path(source, target, fmt, types, date_from, date_to, lang, curated_only, dat
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @network_options
 @graph_options
-def summary(fmt, types, date_from, date_to, lang, curated_only, data_dir, store_dir):
+def summary(fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """Nodes and edges by kind, components, density, date range, best-connected nodes."""
     import json
 
     from kgraph.analyse import network_for, summary as summarise
 
     try:
-        graph = network_for(_store(data_dir, store_dir), lang=lang, include_extracted=not curated_only,
+        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
                             types=_types(types), window=_window(date_from, date_to))
     except KgraphError as e:
         _fail(e)
@@ -454,6 +473,99 @@ def summary(fmt, types, date_from, date_to, lang, curated_only, data_dir, store_
     click.echo(f"components: {facts['components']} (largest {facts['largest_component']} nodes); density {facts['density']}")
     click.echo(f"dates: {facts['first_date'] or '-'} .. {facts['last_date'] or '-'}")
     click.echo("best connected: " + ", ".join(f"{n['label']} ({n['degree']})" for n in facts["best_connected"]))
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; anything but loopback makes the graph visible to your network.")
+@click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None, help="Stop any query after S seconds.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
+              show_default=True, help="The built graph to serve (built first if missing).")
+def serve(host, port, timeout_s, data_dir, store_dir):
+    """Serve the graph over the SPARQL 1.1 Protocol, read-only, with a query page in the browser.
+
+    Runs the Oxigraph server (`oxigraph serve-read-only`, from PyPI) on the built
+    store: GET and POST queries, results as JSON, XML, CSV or TSV, CONSTRUCT as
+    Turtle or N-Triples. SPARQL Update and Graph Store writes are refused. The
+    default graph is the union of the graphs, as for `kgraph query`. Stops on
+    Ctrl-C or SIGTERM. Rebuild with `kgraph build`, then restart `serve`.
+
+    \b
+    Example:
+      kgraph serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
+    """
+    import signal
+
+    from kgraph.remote import start_server, wait_until_listening
+    from kgraph.store import current_build_path
+
+    try:
+        _store(data_dir, store_dir)  # builds it when missing or stale
+        process = start_server(current_build_path(store_dir), host, port, timeout_s=timeout_s)
+        wait_until_listening(process, host, port)
+    except KgraphError as e:
+        _fail(e)
+    shown = f"[{host}]" if ":" in host else host
+    click.echo(f"SPARQL endpoint: http://{shown}:{port}/query  (read-only)")
+    click.echo(f"query page:      http://{shown}:{port}/")
+    click.echo("Ctrl-C stops the server.", err=True)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        process.wait()
+    except KeyboardInterrupt:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except Exception:
+            process.kill()
+        click.echo("stopped", err=True)
+        return
+    raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="The Graph Store of the server (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).")
+@click.option("--graph", "into", metavar="IRI", default=None,
+              help="Put every layer into this one named graph instead of one named graph per layer.")
+@click.option("--replace", is_flag=True, help="Replace the remote graphs (HTTP PUT) instead of adding to them (POST).")
+@click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
+              help="Seconds to wait for each upload.")
+@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
+              show_default=True, help="The built graph to push (built first if missing).")
+def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
+    """Upload the graph to a server triple store (SPARQL 1.1 Graph Store HTTP Protocol).
+
+    Each layer goes into its own named graph, with the IRI it has locally: the
+    curated and extracted facts, the ontology and the date index (so the saved
+    queries run remotely as they do here). Credentials: KGRAPH_ENDPOINT_USER and
+    KGRAPH_ENDPOINT_PASSWORD, or ~/.netrc. Exit code 1 if the server cannot be
+    reached or refuses an upload.
+
+    \b
+    Example:
+      kgraph push --endpoint http://127.0.0.1:7878/store --replace
+      kgraph query who-visited-where --endpoint http://127.0.0.1:7878/query
+    """
+    from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH
+    from kgraph.remote import push as upload
+
+    if not endpoint.startswith(("http://", "https://")):
+        raise click.BadParameter(f"{endpoint!r} is not an http(s) URL", param_hint="--endpoint")
+    layers = [ONTOLOGY_GRAPH, INDEX_GRAPH, CURATED_GRAPH] + ([] if curated_only else [EXTRACTED_GRAPH])
+    try:
+        sent = upload(_store(data_dir, store_dir), endpoint, layers, replace=replace, into=into, timeout=timeout)
+    except KgraphError as e:
+        _fail(e)
+    for graph, count in sent.items():
+        click.echo(f"pushed {count} triples into <{into or graph}>", err=True)
 
 
 def _extract_records(paths, data_dir):

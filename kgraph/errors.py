@@ -7,7 +7,7 @@ from __future__ import annotations
 
 __all__ = [
     "KgraphError", "RecordError", "StoreError", "QueryError", "QueryNotFound",
-    "ParameterError", "UnknownEntity", "ValidationFailed", "ExportError", "ReadError",
+    "ParameterError", "UnknownEntity", "ValidationFailed", "ExportError", "ReadError", "RemoteError",
 ]
 
 
@@ -62,3 +62,7 @@ class ExportError(KgraphError):
 
 class ReadError(KgraphError):
     """An input text cannot be read: missing, empty, binary or in an unknown encoding."""
+
+
+class RemoteError(KgraphError):
+    """A remote endpoint or Graph Store cannot be reached, refused the request or answered an error."""

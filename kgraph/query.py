@@ -269,6 +269,13 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
     def run(subs: dict) -> QueryResult:
         return run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted, hidden=hidden)
 
+    if getattr(store, "remote", False):
+        # A remote endpoint gets the plain SPARQL 1.1 form (no date index walk, no LATERAL),
+        # with the page cut by the endpoint: saved queries end in ORDER BY, never in LIMIT.
+        text = conditional_text(query.text, substitutions)
+        if limit is not None or offset:
+            text += f"\nLIMIT {int(limit) if limit is not None else 10**12} OFFSET {int(offset)}"
+        return run_sparql(store, text, substitutions, include_extracted=include_extracted, hidden=hidden)
     direct = False  # a driving entity with few facts: fetch its rows and sort them in one go
     for param in query.drives:
         key = substitutions[ox.Variable(param)]

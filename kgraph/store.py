@@ -24,7 +24,7 @@ import pyoxigraph as ox
 
 from kgraph.errors import StoreError
 
-__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "DEFAULT_STORE"]
+__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path(".kgraph")
 _CURRENT = "CURRENT"
@@ -102,6 +102,14 @@ def open_store(store_dir: Path) -> ox.Store:
         return ox.Store.read_only(str(build / "oxigraph"))
     except OSError as e:
         raise StoreError(f"cannot open the store in {build}: {e}; rebuild it with `kgraph build`") from e
+
+
+def current_build_path(store_dir: Path) -> Path:
+    """The live build's database directory (what `oxigraph serve-read-only --location` opens)."""
+    build = _current_build(Path(store_dir))
+    if build is None:
+        raise StoreError(f"no graph in {store_dir}; run `kgraph build` first (or pass --store DIR)")
+    return build / "oxigraph"
 
 
 def read_manifest(store_dir: Path) -> Manifest:

@@ -1,0 +1,211 @@
+"""Remote stores and `kgraph serve`, against real Oxigraph servers on loopback ports."""
+import http.server
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from kgraph.cli import cli
+from kgraph.export import export_graph
+from kgraph.query import list_queries, run_query
+from kgraph.remote import Endpoint, find_server, wait_until_listening
+from kgraph.store import open_store
+from kgraph.view import render_html
+from kgraph.analyse import network_for
+
+KGRAPH = Path(sys.executable).parent / "kgraph"
+# every saved query, with parameters that give rows (and the hostile ones of test_queries)
+CALLS = [
+    ("who-visited-where", {}), ("who-visited-where", {"place": "lowecz", "from": "2025-09", "to": "2025-09"}),
+    ("who-visited-where", {"person": "Kinastowski"}), ("who-visited-where", {"country": "Bułgaria"}),
+    ("who-visited-where", {"origin": "Łowecz"}), ("partners", {"city": "Kalisz"}),
+    ("partners", {"city": "Kalisz", "partner": "Hautmont", "kind": "partner"}),
+    ("cities-with-partners-in", {"country": "Chiny"}), ("posts", {"role": "wiceprezydent", "date": "2017-06-01"}),
+    ("timeline", {}), ("timeline", {"place": "Kalisz", "from": "2024"}), ("mentions", {"entity": "Łowecz"}),
+    ("wikidata-p190", {}), ("network-nodes", {"lang": "en"}), ("network-edges", {}), ("network-sources", {}),
+    ("partners", {"city": '" } ; DROP ALL ; { "'}), ("who-visited-where", {"place": "}} SELECT * WHERE {?s ?p ?o} #"}),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A writable Oxigraph server (the kind an institution runs), empty at the start."""
+    port = free_port()
+    process = subprocess.Popen([find_server(), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
+                                "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_listening(process, "127.0.0.1", port)
+    yield f"http://127.0.0.1:{port}"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def pushed(server, store_dir):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(cli, ["push", "--endpoint", f"{server}/store", "--replace", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    return Endpoint(f"{server}/query")
+
+
+def test_every_saved_query_answers_remotely_as_locally(pushed, store):
+    assert {name for name, _ in CALLS} == {q.name for q in list_queries()}
+    for name, params in CALLS:
+        local, remote = run_query(store, name, params), run_query(pushed, name, params)
+        if local.kind == "graph":
+            assert sorted(map(str, remote.triples)) == sorted(map(str, local.triples)), name
+        else:
+            assert remote.variables == local.variables and remote.records() == local.records(), (name, params)
+
+
+def test_pages_remotely_as_locally(pushed, store):
+    for offset in (0, 5, 20):
+        assert (run_query(pushed, "who-visited-where", limit=5, offset=offset).records()
+                == run_query(store, "who-visited-where", limit=5, offset=offset).records())
+
+
+def test_views_and_exports_remotely_are_byte_identical(pushed, store):
+    assert export_graph(pushed, "nt") == export_graph(store, "nt")
+    assert render_html(network_for(pushed, focus="Łowecz", depth=2)) == render_html(network_for(store, focus="Łowecz", depth=2))
+
+
+def test_push_replace_twice_leaves_one_copy(server, store_dir, runner, store):
+    for _ in range(2):
+        assert runner.invoke(cli, ["push", "--endpoint", f"{server}/store", "--replace", "--store", str(store_dir)]).exit_code == 0
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert run_query(Endpoint(f"{server}/query"), count).records() == run_query(store, count).records()
+
+
+def test_commands_take_endpoint(pushed, runner, tmp_path):
+    url = pushed.url
+    result = runner.invoke(cli, ["query", "who-visited-where", "-p", "place=Martin", "--endpoint", url, "--format", "csv"])
+    assert result.exit_code == 0 and "Krystian Kinastowski" in result.output
+    result = runner.invoke(cli, ["view", "--out", str(tmp_path / "v.html"), "--focus", "Martin", "--endpoint", url])
+    assert result.exit_code == 0 and (tmp_path / "v.html").exists()
+    result = runner.invoke(cli, ["analyze", "centrality", "--projection", "city-city", "--top", "1", "--endpoint", url])
+    assert result.exit_code == 0 and "Kalisz" in result.output
+    result = runner.invoke(cli, ["export", "--format", "gexf", "--endpoint", url])
+    assert result.exit_code == 0 and 'mode="dynamic"' in result.output
+
+
+@pytest.mark.parametrize("url, message", [
+    ("http://127.0.0.1:9/query", "cannot reach http://127.0.0.1:9/query"),
+    ("ftp://example.org/sparql", "give an http(s) URL"),
+])
+def test_unreachable_or_bad_endpoint_is_one_clear_line(runner, url, message):
+    result = runner.invoke(cli, ["query", "partners", "-p", "city=Kalisz", "--endpoint", url, "--timeout", "2"])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_http_errors_name_the_status(server, runner):
+    result = runner.invoke(cli, ["query", "partners", "-p", "city=Kalisz", "--endpoint", f"{server}/nowhere"])
+    assert result.exit_code == 1 and "404" in result.output
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen = []
+
+    def do_POST(self):
+        _Recorder.seen.append(self.headers.get("Authorization"))
+        self.send_response(401)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_credentials_come_from_the_environment(runner, monkeypatch):
+    httpd = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    monkeypatch.setenv("KGRAPH_ENDPOINT_USER", "ana")
+    monkeypatch.setenv("KGRAPH_ENDPOINT_PASSWORD", "secret")
+    try:
+        result = runner.invoke(cli, ["query", "partners", "-p", "city=Kalisz", "--endpoint", f"http://127.0.0.1:{httpd.server_port}/q"])
+    finally:
+        httpd.shutdown()
+    assert result.exit_code == 1 and "401" in result.output and "KGRAPH_ENDPOINT_USER" in result.output
+    assert _Recorder.seen and _Recorder.seen[0].startswith("Basic ")
+
+
+# --- kgraph serve -------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def served(store_dir):
+    port = free_port()
+    process = subprocess.Popen([str(KGRAPH), "serve", "--port", str(port), "--store", str(store_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = process.stdout.readline()
+    assert first.startswith(f"SPARQL endpoint: http://127.0.0.1:{port}/query"), first + process.stderr.read()
+    yield process, f"http://127.0.0.1:{port}"
+    if process.poll() is None:
+        process.kill()
+
+
+def test_serve_answers_sparqlwrapper(served):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    client = SPARQLWrapper(f"{served[1]}/query")
+    client.setQuery("PREFIX kgo: <https://w3id.org/kgraph/ontology#> "
+                    "SELECT (COUNT(?p) AS ?n) WHERE { ?p a kgo:Person }")
+    client.setReturnFormat(JSON)
+    assert client.query().convert()["results"]["bindings"][0]["n"]["value"] == "51"
+
+
+@pytest.mark.parametrize("accept, starts", [
+    ("application/sparql-results+json", '{"head"'), ("application/sparql-results+xml", "<?xml"),
+    ("text/csv", "n\r\n"), ("text/tab-separated-values", "?n\n"),
+])
+def test_serve_result_formats_over_get(served, accept, starts):
+    answer = requests.get(f"{served[1]}/query", params={"query": "SELECT (1 AS ?n) {}"}, headers={"Accept": accept}, timeout=10)
+    assert answer.status_code == 200 and answer.text.startswith(starts)
+
+
+@pytest.mark.parametrize("accept", ["text/turtle", "application/n-triples"])
+def test_serve_construct(served, accept):
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5"
+    answer = requests.post(f"{served[1]}/query", data={"query": query}, headers={"Accept": accept}, timeout=10)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].startswith(accept) and answer.text.strip()
+
+
+def test_serve_refuses_writes(served):
+    update = requests.post(f"{served[1]}/update", data="DROP ALL", headers={"Content-Type": "application/sparql-update"}, timeout=10)
+    store = requests.put(f"{served[1]}/store?default", data="<urn:a> <urn:b> <urn:c> .",
+                         headers={"Content-Type": "application/n-triples"}, timeout=10)
+    assert update.status_code >= 400 and store.status_code >= 400
+    count = requests.get(f"{served[1]}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                         headers={"Accept": "text/csv"}, timeout=10)
+    assert count.text.split()[1] == "3444"
+
+
+def test_serve_stops_cleanly_on_sigterm(served):
+    process, url = served
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(timeout=15) == 0
+    assert "stopped" in process.stderr.read()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        requests.get(f"{url}/query", params={"query": "ASK {}"}, timeout=2)
+
+
+def test_serve_reports_a_busy_port(store_dir, runner):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run([str(KGRAPH), "serve", "--port", str(port), "--store", str(store_dir)],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and "Error:" in result.stderr and "Traceback" not in result.stderr
