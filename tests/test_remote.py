@@ -192,6 +192,14 @@ def test_serve_refuses_writes(served):
     assert count.text.split()[1] == "3444"
 
 
+def test_serve_under_concurrent_load(served):
+    from benchmarks.load import run_load  # the load benchmark's own loop, smaller (results: benchmarks/LOAD.md)
+
+    result = run_load(f"{served[1]}/query", clients=8, queries=25)
+    assert result["errors"] == 0, result["first_errors"]
+    assert result["queries"] == 200
+
+
 def test_serve_stops_cleanly_on_sigterm(served):
     process, url = served
     process.send_signal(signal.SIGTERM)
