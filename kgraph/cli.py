@@ -531,7 +531,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
 @click.option("--endpoint", required=True, metavar="URL",
               help="The Graph Store of the server (Oxigraph: http://HOST:7878/store; Fuseki: http://HOST:3030/DATASET/data).")
 @click.option("--graph", "into", metavar="IRI", default=None,
-              help="Put every layer into this one named graph instead of one named graph per layer.")
+              help="Put every layer into this one named graph instead of one per layer (for other tools: "
+                   "`--endpoint` reads kgraph's own layer graphs, so it will not see this one).")
 @click.option("--replace", is_flag=True, help="Replace the remote graphs (HTTP PUT) instead of adding to them (POST).")
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,

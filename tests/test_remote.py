@@ -217,3 +217,14 @@ def test_serve_reports_a_busy_port(store_dir, runner):
         result = subprocess.run([str(KGRAPH), "serve", "--port", str(port), "--store", str(store_dir)],
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 1 and "Error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_push_into_one_named_graph(server, store_dir, runner, store):
+    result = runner.invoke(cli, ["push", "--endpoint", f"{server}/store", "--graph", "urn:kgraph:everything",
+                                 "--replace", "--store", str(store_dir)])
+    assert result.exit_code == 0, result.output
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:kgraph:everything> { ?s ?p ?o } }"
+    answer = Endpoint(f"{server}/query").query(count)  # the server's own dataset: kgraph's layer graphs are not named
+    remote = next(iter(answer))[0].value
+    distinct = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").records()[0]["n"]
+    assert remote == distinct
