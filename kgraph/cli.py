@@ -491,22 +491,31 @@ def serve(host, port, timeout_s, data_dir, store_dir):
     store: GET and POST queries, results as JSON, XML, CSV or TSV, CONSTRUCT as
     Turtle or N-Triples. SPARQL Update and Graph Store writes are refused. The
     default graph is the union of the graphs, as for `kgraph query`. Stops on
-    Ctrl-C or SIGTERM. Rebuild with `kgraph build`, then restart `serve`.
+    Ctrl-C or SIGTERM. A `kgraph build` meanwhile keeps the served build until
+    the server stops; restart `serve` to serve the new one.
 
     \b
     Example:
       kgraph serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
     """
+    import os
     import signal
+    import subprocess
 
     from kgraph.remote import start_server, wait_until_listening
-    from kgraph.store import current_build_path
+    from kgraph.store import current_build_path, mark_served
 
     try:
         _store(data_dir, store_dir)  # builds it when missing or stale
+        # a `kgraph build` while serving switches CURRENT but keeps this build until the server stops
+        marker = mark_served(store_dir, os.getpid())
         process = start_server(current_build_path(store_dir), host, port, timeout_s=timeout_s)
-        wait_until_listening(process, host, port)
+        try:
+            wait_until_listening(process, host, port)
+        except KgraphError:
+            marker.unlink(missing_ok=True)
+            raise
     except KgraphError as e:
         _fail(e)
     shown = f"[{host}]" if ":" in host else host
@@ -520,10 +529,12 @@ def serve(host, port, timeout_s, data_dir, store_dir):
         process.terminate()
         try:
             process.wait(timeout=10)
-        except Exception:
+        except subprocess.TimeoutExpired:
             process.kill()
         click.echo("stopped", err=True)
         return
+    finally:
+        marker.unlink(missing_ok=True)
     raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
 
 

@@ -24,7 +24,8 @@ import pyoxigraph as ox
 
 from kgraph.errors import StoreError
 
-__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "DEFAULT_STORE"]
+__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
+           "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path(".kgraph")
 _CURRENT = "CURRENT"
@@ -84,9 +85,34 @@ def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[
         shutil.rmtree(staging, ignore_errors=True)
         raise
     for old in store_dir.iterdir():  # earlier builds and staging dirs of interrupted builds
-        if old.is_dir() and old.name != manifest.build and old.name.startswith(("build-", "staging-")):
+        if old.is_dir() and old.name != manifest.build and old.name.startswith(("build-", "staging-")) \
+                and not _being_served(old):
             shutil.rmtree(old, ignore_errors=True)
     return manifest
+
+
+def _being_served(build: Path) -> bool:
+    """Does a live `kgraph serve` read this build? (It leaves SERVING-<pid> in it; see mark_served.)"""
+    for marker in build.glob("SERVING-*"):
+        try:
+            os.kill(int(marker.name.split("-", 1)[1]), 0)
+            return True
+        except (ValueError, ProcessLookupError):
+            marker.unlink(missing_ok=True)  # left by a server that is gone
+        except PermissionError:
+            return True
+    return False
+
+
+def mark_served(store_dir: Path, pid: int) -> Path:
+    """Mark the live build as read by process `pid`, so a rebuild keeps it until that process ends.
+    Returns the marker, for the server to remove when it stops."""
+    build = _current_build(Path(store_dir))
+    if build is None:
+        raise StoreError(f"no graph in {store_dir}; run `kgraph build` first (or pass --store DIR)")
+    marker = build / f"SERVING-{pid}"
+    marker.write_text("", encoding="utf-8")
+    return marker
 
 
 def store_exists(store_dir: Path) -> bool:

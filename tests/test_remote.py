@@ -228,3 +228,25 @@ def test_push_into_one_named_graph(server, store_dir, runner, store):
     remote = next(iter(answer))[0].value
     distinct = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").records()[0]["n"]
     assert remote == distinct
+
+
+def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
+    store = tmp_path / ".kgraph"
+    port = free_port()
+    process = subprocess.Popen([str(KGRAPH), "serve", "--port", str(port), "--store", str(store), "--data", str(data_dir)],
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        assert process.stdout.readline().startswith("SPARQL endpoint")
+        served = [p for p in store.iterdir() if p.name.startswith("build-")]
+        with open(data_dir / "places.yaml", "a", encoding="utf-8") as places:
+            places.write("\n- id: nowe-miasto\n  type: city\n  labels: {pl: Nowe Miasto, en: New Town}\n  country: polska\n  sources: [https://example.org/nowe]\n")
+        assert subprocess.run([str(KGRAPH), "build", "--store", str(store), "--data", str(data_dir)],
+                              capture_output=True).returncode == 0
+        assert all(p.exists() for p in served)  # the server's files were not deleted under it
+        answer = requests.get(f"http://127.0.0.1:{port}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
+                              headers={"Accept": "text/csv"}, timeout=10)
+        assert answer.status_code == 200 and answer.text.split()[1] == "3444"
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=15)
+    assert not list(served[0].glob("SERVING-*"))
