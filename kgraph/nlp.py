@@ -61,7 +61,10 @@ TITLES = {"prezydent", "wiceprezydent", "burmistrz", "wiceburmistrz", "mer", "ra
           "ambasador", "przewodniczący", "przewodnicząca", "zastępca", "starosta", "wicestarosta", "wójt",
           "konsul", "dyrektor", "dyrektorka", "prezes", "skarbnik", "naczelnik", "marszałek", "wojewoda",
           "poseł", "posłanka", "senator", "minister", "premier", "gubernator", "członek", "członkini",
-          "sopranistka", "dyrygent", "wiceprzewodniczący", "pan", "pani"}
+          "sopranistka", "dyrygent", "wiceprzewodniczący", "pan", "pani", "lekarz", "lekarka", "nauczyciel",
+          "nauczycielka", "kierownik", "kierowniczka", "rektor", "prorektor", "dziekan", "profesor", "komendant",
+          "koordynator", "koordynatorka", "doradca", "przedstawiciel", "przedstawicielka", "zastępczyni",
+          "wicemarszałek", "wicewojewoda", "inspektor", "radca"}
 # Head nouns of organisation names.
 ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament", "urząd", "uniwersytet", "filharmonia",
              "orkiestra", "komisja", "kancelaria", "starostwo", "samorząd", "fundusz", "muzeum", "zespół", "teatr",
@@ -397,6 +400,16 @@ def _context_cases(doc, start: int) -> set[str] | None:
     return None
 
 
+def _title_after(doc, k) -> int | None:
+    """Where the title of an apposition starting at `k` stands: 'sekretarz' or 'główny lekarz'
+    (one lower-case adjective first), else None."""
+    if k < len(doc) and _lemma_in(doc, k, TITLES):
+        return k
+    if k + 1 < len(doc) and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") and _lemma_in(doc, k + 1, TITLES):
+        return k + 1
+    return None
+
+
 def _title_cases(doc, i) -> set[str] | None:
     """Cases a title word may be in; indeclinable readings ('sg.pl', all cases) say nothing."""
     readings = [a for a in doc._.kg_analyses[i] if a.lemma.lower() in TITLES and ".pl:" not in a.tag]
@@ -418,8 +431,9 @@ def canonical_person(doc, start: int, end: int) -> str:
                 genders = {a.gender for a in names if "imię" in a.labels}
                 feminine = genders == {"f"} if genders else None
     context = _context_cases(doc, start)
-    if end + 1 < len(doc) and doc[end].text in (",", "-", "–") and _lemma_in(doc, end + 1, TITLES):
-        context = _title_cases(doc, end + 1) or context  # "Jana Melniczuk - sekretarz": apposition agrees
+    title = _title_after(doc, end + 1) if end + 1 < len(doc) and doc[end].text in (",", "-", "–") else None
+    if title is not None:
+        context = _title_cases(doc, title) or context  # "Jana Melniczuk - sekretarz": apposition agrees
     if context and known_cases:
         known_cases = (known_cases & context) or known_cases
     elif context:
@@ -579,7 +593,7 @@ class NameFinder:
                 break
         if end - i < 2:
             return None
-        apposition = end < n and doc[end].text in (",", "-", "–") and end + 1 < n and _lemma_in(doc, end + 1, TITLES)
+        apposition = end < n and doc[end].text in (",", "-", "–") and _title_after(doc, end + 1) is not None
         unknown_first = _is_unknown(doc, i)
         # A name needs evidence: a known first name, a title before it, or a title in apposition.
         if not (given or title_before or apposition):

@@ -210,3 +210,12 @@ def test_cli_extract_refuses_binary_without_traceback(runner, tmp_path):
     path.write_bytes(b"\x00" * 10)
     result = runner.invoke(cli, ["extract", str(path)])
     assert result.exit_code == 1 and "binary file" in result.output and "Traceback" not in result.output
+
+
+def test_visitor_list_with_unknown_first_name_and_adjective_title(extractor):
+    text = ("Goście z Martina\n05 maja 2025\nDo Kalisza przyjechali: Jan Nowak - burmistrz Martina; "
+            "Ołeh Petrenko - główny lekarz szpitala w Martinie.")
+    result = _one(extractor, text)
+    people = {e["name"] for e in result["entities"] if e["type"] == "Person"}
+    assert {"Jan Nowak", "Ołeh Petrenko"} <= people
+    assert {"Jan Nowak", "Ołeh Petrenko"} <= {v["visitor"] for v in result["visits"] if v["place"] == "Kalisz"}
