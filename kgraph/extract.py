@@ -35,8 +35,9 @@ TYPE_NAMES = {"PERSON": "Person", "CITY": "City", "COUNTRY": "Country", "ORG": "
 
 # Verbs (by lemma) of travelling to a place, and of a place receiving guests.
 _TRAVEL = {"odwiedzić", "odwiedzać", "przyjechać", "przyjeżdżać", "przylecieć", "przybyć", "zawitać", "przebywać",
-           "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta"}
+           "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta", "gościć w"}
 _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
+_GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
 _HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem"}
 _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
                    ("burmistrz", "burmistrz"), ("mer", "mer"), ("radn", "radny"), ("sekretarz", "sekretarz"),
@@ -198,6 +199,11 @@ class _State:
     def sentence(self, sentence, ents):
         doc = self.doc
         lemmas = [t.lemma_.lower() for t in sentence]
+        for k, token in enumerate(sentence[:-1]):
+            # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
+            # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
+            if token.lower_ in ("gości", "goszczą") and sentence[k + 1].lower_ in ("w", "we", "u"):
+                lemmas[k] = _GUEST_AT
         low = sentence.text.lower()
         when = self._date(sentence)
         self._roles(sentence, ents)
@@ -280,6 +286,12 @@ class _State:
         if travel_at is None:
             return
         verb = start + travel_at
+        if dest_name is None and lemmas[travel_at] in (_GUEST_AT, "przebywać") and verb + 2 < sentence.end \
+                and doc[verb + 1].lower_ in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
+                and not any(e.label_ == "CITY" for e in ents if e.start > verb):
+            # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
+            # without a city is the publishing city's own
+            dest_name = self.home
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)

@@ -219,3 +219,14 @@ def test_visitor_list_with_unknown_first_name_and_adjective_title(extractor):
     people = {e["name"] for e in result["entities"] if e["type"] == "Person"}
     assert {"Jan Nowak", "Ołeh Petrenko"} <= people
     assert {"Jan Nowak", "Ołeh Petrenko"} <= {v["visitor"] for v in result["visits"] if v["place"] == "Kalisz"}
+
+
+@pytest.mark.parametrize("sentence, visit", [
+    ("Delegacja Miasta Kalisza gości w Martinie.", ("Kalisz", "Martin")),  # a guest there, not a host
+    ("Młodzież z Martina gości w Kaliszu.", ("Martin", "Kalisz")),
+    ("Uczniowie ze słowackiego miasta Martin goszczą w Szkole Podstawowej nr 5.", ("Martin", "Kalisz")),
+])
+def test_intransitive_gosci_w_is_a_visit(extractor, sentence, visit):
+    result = _one(extractor, f"Goście\n05 maja 2025\n{sentence}")
+    assert visit in {(v["visitor"], v["place"]) for v in result["visits"]}
+    assert (visit[1], visit[0]) not in {(v["visitor"], v["place"]) for v in result["visits"]}
