@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from kgraph.dates import find_dates
 from kgraph.names import search_key
-from kgraph.nlp import PIPELINE_VERSION, TITLES, make_pipeline
+from kgraph.nlp import PIPELINE_VERSION, make_pipeline
 from kgraph.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
 
@@ -197,7 +197,6 @@ class _State:
 
     # -- rules
     def sentence(self, sentence, ents):
-        doc = self.doc
         lemmas = [t.lemma_.lower() for t in sentence]
         for k, token in enumerate(sentence[:-1]):
             # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
@@ -222,7 +221,6 @@ class _State:
         start = sentence.start
         places = [e for e in ents if e.label_ == "CITY"]
         people = [e for e in ents if e.label_ in ("PERSON",)]
-        orgs = [e for e in ents if e.label_ == "ORG"]
         doc = self.doc
 
         def before(e):

@@ -124,7 +124,7 @@ def layout(G: nx.Graph, *, pivots: int = 50, spacing: float = 40.0) -> dict:
     circle around it; components are packed in rows, largest first. Deterministic.
     """
     import numpy as np
-    from scipy.sparse.csgraph import connected_components, shortest_path
+    from scipy.sparse.csgraph import connected_components
 
     nodes = sorted(G.nodes, key=str)
     if not nodes:

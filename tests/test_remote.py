@@ -1,12 +1,10 @@
 """Remote stores and `kgraph serve`, against real Oxigraph servers on loopback ports."""
 import http.server
-import os
 import signal
 import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,6 @@ from kgraph.cli import cli
 from kgraph.export import export_graph
 from kgraph.query import list_queries, run_query
 from kgraph.remote import Endpoint, find_server, wait_until_listening
-from kgraph.store import open_store
 from kgraph.view import render_html
 from kgraph.analyse import network_for
 
