@@ -362,5 +362,5 @@ def find_entity(store: ox.Store, name: str, *, include_extracted: bool = True, o
         raise UnknownEntity(f"{option} {name!r} names {len(matches)} entities: {listed}; give one IRI instead", matches)
     close = difflib.get_close_matches(key, sorted({r["key"] for r in rows}), n=5, cutoff=0.6)
     suggestions = list(dict.fromkeys(names[r["entity"]] for c in close for r in rows if r["key"] == c))
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; `kgraph query mentions` lists what the graph knows"
+    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; check the spelling (names and aliases come from the records in data/*.yaml)"
     raise UnknownEntity(f"{option} {name!r}: no person, place, organisation or event has this name{hint}", suggestions)
