@@ -23,16 +23,24 @@ def _fail(error: KgraphError):
     raise click.ClickException(str(error))
 
 
+def data_option(help: str = "Curated records directory [default: ./data if it holds records, else the data "
+                                 "shipped with kgraph]."):
+    return click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help=help)
+
+
+def store_option(help: str):
+    return click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
+                        show_default=True, help=help)
+
+
 def graph_options(func):
     """--data, --store, --endpoint and --timeout, shared by every command that reads the graph.
 
     The command gets `open_graph`: call it for the local store (built first when
     missing or when --data has changed) or, with --endpoint, the remote endpoint.
     """
-    @click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-                  help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
-    @click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
-                  show_default=True, help="Where the built graph lives.")
+    @data_option()
+    @store_option("Where the built graph lives.")
     @click.option("--endpoint", metavar="URL", default=None,
                   help="Read the graph from this SPARQL endpoint (e.g. http://127.0.0.1:7878/query) instead of --store. "
                        "Credentials: KGRAPH_ENDPOINT_USER/KGRAPH_ENDPOINT_PASSWORD or ~/.netrc.")
@@ -83,10 +91,8 @@ def cli():
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
-              show_default=True, help="Where to build the graph.")
+@data_option()
+@store_option("Where to build the graph.")
 @click.option("--no-shacl", is_flag=True, help="Skip SHACL validation (faster on very large data).")
 @click.option("--extracted", "extracted", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
               help="Texts (or a folder of them, or `kgraph extract` output *.jsonl) whose extracted facts go "
@@ -158,8 +164,7 @@ def query(query, query_file, params, fmt, limit, offset, curated_only, list_save
 
 
 @cli.command()
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
+@data_option()
 def validate(data_dir):
     """Check the records and the SHACL shapes; print the SHACL report.
 
@@ -480,10 +485,8 @@ def summary(fmt, types, date_from, date_to, lang, curated_only, open_graph):
               help="Address to listen on; anything but loopback makes the graph visible to your network.")
 @click.option("--port", type=click.IntRange(1, 65535), default=7878, show_default=True)
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1), default=None, help="Stop any query after S seconds.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
-              show_default=True, help="The built graph to serve (built first if missing).")
+@data_option()
+@store_option("The built graph to serve (built first if missing).")
 def serve(host, port, timeout_s, data_dir, store_dir):
     """Serve the graph over the SPARQL 1.1 Protocol, read-only, with a query page in the browser.
 
@@ -548,10 +551,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @click.option("--timeout", type=click.FloatRange(min=0.1), default=300.0, show_default=True,
               help="Seconds to wait for each upload.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records directory [default: ./data if it holds records, else the data shipped with kgraph].")
-@click.option("--store", "store_dir", type=click.Path(file_okay=False, path_type=Path), default=Path(".kgraph"),
-              show_default=True, help="The built graph to push (built first if missing).")
+@data_option()
+@store_option("The built graph to push (built first if missing).")
 def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
     """Upload the graph to a server triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
@@ -597,8 +598,7 @@ def _extract_records(paths, data_dir):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of stdout.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records used to recognise and link known entities.")
+@data_option("Curated records used to recognise and link known entities.")
 def extract(paths, fmt, out, data_dir):
     """Find people, places, organisations, visits and posts in Polish texts.
 
@@ -634,8 +634,7 @@ def extract(paths, fmt, out, data_dir):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--misses", is_flag=True, help="List every missed and spurious item.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
-@click.option("--data", "data_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Curated records used to recognise and link known entities.")
+@data_option("Curated records used to recognise and link known entities.")
 def evaluate(gold_path, paths, misses, as_json, data_dir):
     """Precision, recall and F1 of extraction on PATHS against --gold."""
     import json
