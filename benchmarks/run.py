@@ -24,11 +24,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from kgraph.build import build_dataset, sorted_nquads
+from kgraph.build import build_quads, build_records
 from kgraph.query import bind_params, conditional_text, load_query, run_query
 from kgraph.records import load_records
 from kgraph.resources import packaged_data_dir
-from kgraph.store import open_store, write_store
+from kgraph.store import QuadLines, open_store
 
 HERE = Path(__file__).resolve().parent
 PAGE = 100
@@ -120,14 +120,14 @@ class Baseline:
 def measure(label: str, records, queries, *, cap: float, repeat: int, baseline: bool = True) -> dict:
     work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
     started = time.perf_counter()
-    nquads = sorted_nquads(build_dataset(records))
+    manifest = build_records(records, work / "store", shacl=False, data_dir=label)
     build_seconds = time.perf_counter() - started
-    started = time.perf_counter()
-    write_store(nquads, work / "store", data_dir=label, records={})
-    load_seconds = time.perf_counter() - started
-    (work / "data.nq").write_bytes(nquads)
+    load_seconds = None  # the build loads as it writes (kgraph.store.write_store)
+    sink = QuadLines()
+    build_quads(records, sink)
+    (work / "data.nq").write_text(sink.text(), encoding="utf-8")
     store = open_store(work / "store")
-    triples = nquads.count(b"\n")
+    triples = manifest.quads
     rdflib_ = Baseline(work / "data.nq", cap) if baseline else None
     rows = []
     for name, query_name, params in queries:

@@ -19,10 +19,10 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kgraph.build import IriMinter, day_literal, literal_for_date
+from kgraph.build import IriMinter, day_literal, literal_for_date, text, typed
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
 from kgraph.names import search_key
@@ -113,47 +113,43 @@ class _CuratedFacts:
         self.pairs = {frozenset(iri[ref] for ref in claim.between) for claim in records.partnerships}
 
 
-def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
+def add_extracted_graph(add, extractions: list[dict], records: Records,
                         minter: IriMinter, iri: dict[str, URIRef]) -> tuple[ExtractedStats, list[tuple]]:
-    """Add the facts of `extractions` to `graph`; also returns the visits for the date
+    """Add the facts of `extractions` through `add(s, p, o)` (kgraph.build.quad_adder); also returns the visits for the date
     index as (event, start, end, not_after, place, visitors) tuples."""
     stats = ExtractedStats()
     curated = _CuratedFacts(records, iri)
     roles, kinds = set(role_ids()), set(partnership_kind_ids())
     indexed_events = []
 
-    def add(s, p, o):
-        if o is not None:
-            graph.add((s, p, o))
-
     def provenance(node: URIRef, document: URIRef, agent: URIRef, evidence: dict):
         add(node, DCTERMS.source, document)
         add(node, PROV.wasDerivedFrom, document)
         add(node, PROV.wasAttributedTo, agent)
-        add(node, KGO.evidence, Literal(evidence.get("sentence", ""), lang="pl"))
+        add(node, KGO.evidence, text(evidence.get("sentence", ""), "pl"))
         for prop, key in ((KGO.charStart, "start"), (KGO.charEnd, "end")):
-            if isinstance(evidence.get(key), int):
-                add(node, prop, Literal(evidence[key], datatype=XSD.integer))
+            if type(evidence.get(key)) is int:
+                add(node, prop, typed(str(evidence[key]), XSD.integer))
         if isinstance(evidence.get("confidence"), (int, float)):
-            add(node, KGO.confidence, Literal(f"{evidence['confidence']:.2f}", datatype=XSD.decimal))
+            add(node, KGO.confidence, typed(f"{evidence['confidence']:.2f}", XSD.decimal))
         if evidence.get("rule"):
-            add(node, KGO.rule, Literal(evidence["rule"]))
+            add(node, KGO.rule, text(str(evidence["rule"])))
 
     for record in sorted(extractions, key=lambda r: r["doc"]):
         stats.documents += 1
         document = minter.for_name("text", record["doc"])
         for each in superclasses(KGO.Document):
             add(document, RDF.type, each)
-        add(document, RDFS.label, Literal(record.get("title") or record["doc"], lang="pl"))
+        add(document, RDFS.label, text(str(record.get("title") or record["doc"]), "pl"))
         doc_date = _day(record.get("date"))
         if doc_date:
             add(document, DCTERMS.date, literal_for_date(doc_date))
         if record.get("source"):
-            add(document, KGO.textFile, Literal(str(record["source"])))
+            add(document, KGO.textFile, text(str(record["source"])))
         extractor = str(record.get("extractor") or "kgraph-extract")
         agent = minter.for_name("agent", extractor)
         add(agent, RDF.type, PROV.SoftwareAgent)
-        add(agent, RDFS.label, Literal(extractor))
+        add(agent, RDFS.label, text(extractor))
 
         by_name: dict[str, URIRef] = {}
         for entity in record["entities"]:
@@ -167,8 +163,8 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
                 node = minter.for_name(_KINDS[entity["type"]], entity["name"])
                 for each in superclasses(cls):
                     add(node, RDF.type, each)
-                add(node, RDFS.label, Literal(entity["name"], lang="pl"))
-                add(node, KGO.searchKey, Literal(search_key(entity["name"])))
+                add(node, RDFS.label, text(str(entity["name"]), "pl"))
+                add(node, KGO.searchKey, text(search_key(entity["name"])))
                 add(node, DCTERMS.source, document)
                 add(node, PROV.wasDerivedFrom, document)
             by_name[entity["name"]] = node
@@ -198,8 +194,8 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             for each in superclasses(KGO.Visit):
                 add(event, RDF.type, each)
             names = ", ".join(dict.fromkeys(name for _, name in visitors))
-            add(event, RDFS.label, Literal(f"Wizyta: {names} → {place}", lang="pl"))
-            add(event, RDFS.label, Literal(f"Visit: {names} → {place}", lang="en"))
+            add(event, RDFS.label, text(f"Wizyta: {names} → {place}", "pl"))
+            add(event, RDFS.label, text(f"Visit: {names} → {place}", "en"))
             add(event, SCHEMA.location, place_node)
             if start_day:
                 add(event, SCHEMA.startDate, literal_for_date(start_day))
@@ -228,7 +224,7 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             add(post, ORG.member, person)
             add(post, ORG.role, ROLE[role_id])
             add(post, KGO.postOf, of)
-            add(post, RDFS.label, Literal(f"{role['person']}: {role['role']}, {role['of']}", lang="pl"))
+            add(post, RDFS.label, text(f"{role['person']}: {role['role']}, {role['of']}", "pl"))
             if doc_date:
                 add(post, KGO.attestedOn, literal_for_date(doc_date))
                 add(post, KGO.periodStart, day_literal(doc_date.first_day()))
@@ -247,7 +243,7 @@ def add_extracted_graph(graph: Graph, extractions: list[dict], records: Records,
             node = minter.for_name("partnership", f"{record['doc']}#partnership-{number}")
             for each in superclasses(KGO.Partnership):
                 add(node, RDF.type, each)
-            add(node, RDFS.label, Literal(f"{claim['city']} – {claim['partner']} ({kind})", lang="pl"))
+            add(node, RDFS.label, text(f"{claim['city']} – {claim['partner']} ({kind})", "pl"))
             add(node, KGO.between, a)
             add(node, KGO.between, b)
             add(node, KGO.kind, PKIND[kind])

@@ -17,14 +17,16 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 import pyoxigraph as ox
 
 from kgraph.errors import StoreError
 
-__all__ = ["Manifest", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
+__all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
            "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path(".kgraph")
@@ -51,24 +53,93 @@ def _current_build(store_dir: Path) -> Path | None:
     return path if name.startswith("build-") and path.is_dir() else None
 
 
-def write_store(nquads: bytes, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str = "",
-                extracted: list[str] = ()) -> Manifest:
-    """Load N-Quads into a new build directory and make it the live one."""
+class QuadLines:
+    """N-Quads lines kept in memory (kgraph.build.quad_adder appends to `lines`)."""
+    chunk = float("inf")  # lines held before flush(); in memory, all of them
+
+    def __init__(self):
+        self.lines: list[str] = []
+
+    def flush(self) -> None:
+        pass
+
+    def text(self) -> str:
+        return "".join(self.lines)
+
+
+class QuadStream(QuadLines):
+    """N-Quads lines written to `out` (the bulk loader's pipe) every `chunk` lines, so a
+    10^7-quad build never holds its text in memory; `digest` hashes every byte written."""
+    chunk = 50_000
+
+    def __init__(self, out: BinaryIO):
+        super().__init__()
+        self.out, self.digest = out, hashlib.sha256()
+
+    def flush(self) -> None:
+        data = "".join(self.lines).encode("utf-8")
+        self.lines.clear()
+        self.digest.update(data)
+        self.out.write(data)
+
+
+def _load_while_producing(db: ox.Store, produce: Callable[[QuadStream], dict | None]) -> tuple[str, dict]:
+    """Run `produce` (which writes N-Quads into a QuadStream) while pyoxigraph's bulk loader
+    parses them from a pipe in another thread: the loader runs in Rust without the GIL, so
+    generating the lines and loading them overlap. Returns (sha256 hex, what produce returned)."""
+    read_fd, write_fd = os.pipe()
+    failure: list[BaseException] = []
+
+    def load():
+        try:
+            db.bulk_load(path=f"/dev/fd/{read_fd}", format=ox.RdfFormat.N_QUADS)
+        except BaseException as e:  # reported by the producing thread
+            failure.append(e)
+        finally:
+            os.close(read_fd)
+
+    loader = threading.Thread(target=load, name="kgraph-bulk-load")
+    loader.start()
+    out = os.fdopen(write_fd, "wb", buffering=1 << 20)
+    stream = QuadStream(out)
+    try:
+        extra = produce(stream) or {}
+        stream.flush()
+    except BrokenPipeError:
+        extra = {}  # the loader stopped reading: its error is raised below
+    finally:
+        try:
+            out.close()
+        except BrokenPipeError:
+            pass
+        loader.join()
+    if failure:
+        raise StoreError(f"the store rejected the graph's N-Quads ({failure[0]}); this is a kgraph bug, please report it")
+    return stream.digest.hexdigest(), extra
+
+
+def write_store(produce: Callable[[QuadStream], dict | None], store_dir: Path, *, data_dir: str, records: dict[str, int],
+                fingerprint: str = "", extracted: list[str] = ()) -> Manifest:
+    """Load the N-Quads that `produce` writes into a new build directory and make it the live one.
+
+    `produce` may return counts to add to the manifest's `records`. The build is named by
+    the digest of its N-Quads, so the same inputs give the same build.
+    """
     store_dir = Path(store_dir)
     try:
         store_dir.mkdir(parents=True, exist_ok=True)
     except OSError as e:
         raise StoreError(f"cannot create store directory {store_dir}: {e.strerror}; pass --store DIR") from e
-    digest = hashlib.sha256(nquads).hexdigest()[:16]
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store_dir))
     try:
         db = ox.Store(str(staging / "oxigraph"))
-        db.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+        digest, extra = _load_while_producing(db, produce)
         db.optimize()
-        graphs = {str(g.value): sum(1 for _ in db.quads_for_pattern(None, None, None, g)) for g in db.named_graphs()}
+        graphs = {row["g"].value: int(row["n"].value) for row in
+                  db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         del db  # closes RocksDB before the directory is renamed
-        manifest = Manifest(build=f"build-{digest}", data_dir=data_dir, quads=sum(graphs.values()),
-                            graphs=dict(sorted(graphs.items())), records=records,
+        manifest = Manifest(build=f"build-{digest[:16]}", data_dir=data_dir, quads=sum(graphs.values()),
+                            graphs=dict(sorted(graphs.items())), records={**records, **extra},
                             fingerprint=fingerprint, extracted=list(extracted))
         (staging / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1, sort_keys=True), encoding="utf-8")
         final = store_dir / manifest.build

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from kgraph.build import build_dataset, sorted_nquads
+from kgraph.build import build_records
 from kgraph.query import bind_params, conditional_text, load_query, run_query, run_sparql
-from kgraph.store import open_store, write_store
+from kgraph.store import open_store
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.synthetic import synthetic_records  # noqa: E402
@@ -29,7 +29,7 @@ def values(rows):
 def synthetic():
     records = synthetic_records(20_000, seed=7)
     directory = Path(__import__("tempfile").mkdtemp(prefix="kgraph-paging-"))
-    write_store(sorted_nquads(build_dataset(records)), directory, data_dir="<synthetic>", records={})
+    build_records(records, directory, shacl=False, data_dir="<synthetic>")
     person = records.people[3].labels["pl"]
     busiest = max(records.places, key=lambda p: sum(e.location == p.id for e in records.events))
     return open_store(directory), person, busiest.labels["pl"]
