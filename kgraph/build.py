@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
 
@@ -85,9 +85,9 @@ class IriMinter:
     def web_page(self, url: str) -> URIRef:
         return self._claim(URIRef(url), ("url", url))
 
-    def month(self, key: str) -> URIRef:
-        """Bucket of the date index: 'YYYY-MM', or 'undated'."""
-        return self._claim(KGI[f"month-{key}"], ("month", key))
+    def bucket(self, key: str) -> URIRef:
+        """Bucket of the date index: 'YYYY-MM', 'YYYY-MM-DD' or 'undated'."""
+        return self._claim(KGI[f"bucket-{key}"], ("bucket", key))
 
 
 class Lit(str):
@@ -387,21 +387,33 @@ def event_days(start: PartialDate | None, end: PartialDate | None, not_after: Pa
     return None, None
 
 
+# A month with more events than this is split into one bucket per day, so the pager
+# reads about a page of events per bucket, not a whole month of a very large graph.
+BUCKET_MAX = 100
+
+
 def add_event_index(add, events, minter: IriMinter) -> None:
     """The date index of `events`: (iri, start, end, not_after, entity iris) tuples.
 
     Each event gets kgi:sortDay and kgi:endDay (xsd:date, comparable whatever
-    the precision of its schema:startDate), and kgi:entry links to its month
-    bucket and to every entity it involves (place and its country, visitors,
-    hosts, participants, the cities the visitors come from). Paged queries start from one entry (LATERAL), so the engine
-    reads one month's events, or one person's, instead of sorting them all;
-    a bucket knows the latest end day of its events, so date windows skip it.
+    the precision of its schema:startDate), and kgi:entry links to its date bucket
+    (its month, or its day in a month of more than BUCKET_MAX events) and to every
+    entity it involves (place and its country, visitors, hosts, participants, the
+    cities the visitors come from). Paged queries start from one entry (LATERAL),
+    so the engine reads one bucket's events, or one person's, instead of sorting
+    them all; a bucket knows the latest end day of its events, so date windows skip it.
     """
+    days = [event_days(start, end, not_after) for _, start, end, not_after, _ in events]
+    per_month = Counter(sort_day.strftime("%Y-%m") for sort_day, _ in days if sort_day)
     latest: dict[str, date | None] = {}
-    for node, start, end, not_after, entities in events:
-        sort_day, end_day = event_days(start, end, not_after)
-        key = sort_day.strftime("%Y-%m") if sort_day else UNDATED
-        add(node, KGI.entry, minter.month(key))
+    for (node, _, _, _, entities), (sort_day, end_day) in zip(events, days):
+        if sort_day is None:
+            key = UNDATED
+        else:
+            key = sort_day.strftime("%Y-%m")
+            if per_month[key] > BUCKET_MAX:
+                key = sort_day.isoformat()
+        add(node, KGI.entry, minter.bucket(key))
         for entity in entities:
             add(node, KGI.entry, entity)
         if sort_day:
@@ -409,8 +421,8 @@ def add_event_index(add, events, minter: IriMinter) -> None:
             add(node, KGI.endDay, day_literal(end_day))
         latest[key] = max(filter(None, (latest.get(key), end_day)), default=None)
     for key, end_day in latest.items():
-        bucket = minter.month(key)
-        add(bucket, RDF.type, KGI.Month)
+        bucket = minter.bucket(key)
+        add(bucket, RDF.type, KGI.Bucket)
         add(bucket, KGI.key, text(key))
         if end_day:
             add(bucket, KGI.latestEnd, day_literal(end_day))

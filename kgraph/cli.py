@@ -128,7 +128,7 @@ def build(data_dir, store_dir, no_shacl, extracted):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "turtle"]), default="table",
               show_default=True, help="json is SPARQL 1.1 Query Results JSON; turtle is for CONSTRUCT/DESCRIBE.")
 @click.option("--limit", type=click.IntRange(min=0), default=None,
-              help="At most N rows. who-visited-where and timeline read only the months they need.")
+              help="At most N rows. who-visited-where and timeline read only the dates they need.")
 @click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True, help="Skip the first N rows.")
 @click.option("--curated-only", is_flag=True, help="Leave out machine-extracted facts.")
 @click.option("--list", "list_saved", is_flag=True, help="List the saved queries and their parameters.")

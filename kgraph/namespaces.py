@@ -29,7 +29,7 @@ CURATED_GRAPH = GRAPH["curated"]
 EXTRACTED_GRAPH = GRAPH["extracted"]
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 # Derived from the events of the other graphs at every build, never exported:
-# date keys and month buckets that let the pager read events newest first
+# date keys and date buckets (months, or days of busy months) that let the pager read events newest first
 # without sorting all of them (docs/decisions/20261121-date-index.md).
 INDEX_GRAPH = GRAPH["index"]
 KGI = Namespace("https://w3id.org/kgraph/index#")

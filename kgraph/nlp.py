@@ -537,9 +537,11 @@ class NameFinder:
             if span.label_ == "CITY":
                 self.places.update((k, span) for k in range(span.start, span.end))
         n = len(doc)
+        # Every name starts with a capital: test the other tokens once here, not in each finder.
+        capital = [token.text[:1].isupper() for token in doc]
         i = 0
         while i < n:
-            if i in taken:
+            if i in taken or not capital[i]:
                 i += 1
                 continue
             found = self._organisation(doc, i, taken) or self._person(doc, i, taken) or self._place(doc, i, taken)

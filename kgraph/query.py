@@ -21,7 +21,7 @@ Two more header lines make a query pageable without sorting the whole graph:
 
 The query starts from `?event kgi:entry ?entry` and evaluates the rest
 LATERAL, once per event found (kgraph.build.add_event_index writes the
-entries). With a `limit`, the pager binds ?entry to one month bucket at a time,
+entries). With a `limit`, the pager binds ?entry to one date bucket at a time,
 newest or oldest first, and stops once the page is full; the query's ORDER BY
 must sort by kgi:sortDay first. A `drive` parameter that names exactly one
 entity with few facts binds ?entry to that entity instead, so the engine reads
@@ -41,7 +41,7 @@ import pyoxigraph as ox
 from kgraph.errors import ParameterError, QueryError, QueryNotFound, UnknownEntity
 from kgraph.names import search_key
 from kgraph.records import parse_date
-from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH, PKIND, ROLE, UNDATED
+from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, KGI, ONTOLOGY_GRAPH, PKIND, ROLE, UNDATED
 from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
 
@@ -74,7 +74,7 @@ class SavedQuery:
     params: dict[str, Param] = field(default_factory=dict)
     returns: tuple[str, ...] = ()
     path: Path | None = None
-    page_by: str | None = None  # the entry variable: a month bucket or a driving entity
+    page_by: str | None = None  # the entry variable: a date bucket or a driving entity
     newest_first: bool = True
     drives: tuple[str, ...] = ()  # parameters whose entity may bind the entry variable
 
@@ -265,7 +265,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
     substitutions = bind_params(query, params)
     if not isinstance(query, SavedQuery):
         return _page(run_sparql(store, query, substitutions, include_extracted=include_extracted), limit, offset)
-    hidden = tuple(query.params) + ((query.page_by,) if query.page_by else ())
+    hidden = tuple(query.params) + ((query.page_by, _HUB.value) if query.page_by else ())
     def run(subs: dict) -> QueryResult:
         return run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted, hidden=hidden)
 
@@ -289,9 +289,12 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
         elif len(entities) == 1 and not _has_many_facts(store, entities[0][0]):
             substitutions[ox.Variable(query.page_by)] = entities[0][0]
             direct = True
+        elif len(entities) == 1 and _HUB not in substitutions and f"?{_HUB.value}" in query.text:
+            # a hub (a country, a busy city): walk the buckets, but let only its events into each
+            substitutions[_HUB] = entities[0][0]
     if query.page_by is None or direct:
         return _page(run(substitutions), limit, offset)
-    return _walk_months(store, query, substitutions, run, limit, offset, include_extracted)
+    return _walk_buckets(store, query, substitutions, run, limit, offset, include_extracted)
 
 
 def _page(result: QueryResult, limit: int | None, offset: int) -> QueryResult:
@@ -307,6 +310,9 @@ DRIVE_DIRECT_MAX = 2000
 
 
 _NO_MATCH = ox.NamedNode("urn:kgraph:no-match")
+# Bound by the pager to an entity with many facts (`?event kgi:entry ?hub`): a superset of
+# the events the filter keeps, read from the index, so the filter lines test far fewer events.
+_HUB = ox.Variable("hub")
 
 
 def _has_many_facts(store: ox.Store, entity) -> bool:
@@ -314,22 +320,45 @@ def _has_many_facts(store: ox.Store, entity) -> bool:
     return sum(1 for _ in zip(range(DRIVE_DIRECT_MAX + 1), facts)) > DRIVE_DIRECT_MAX
 
 
-def _walk_months(store, query: SavedQuery, substitutions: dict, run, limit: int | None, offset: int,
-                 include_extracted: bool) -> QueryResult:
-    """Rows offset..offset+limit (every row when limit is None), reading one month bucket at a time in date order."""
-    buckets = run_sparql(store, _internal_query("months"), include_extracted=include_extracted).rows
-    dated = sorted((b for b in buckets if b[1].value != UNDATED), key=lambda b: b[1].value,
-                   reverse=query.newest_first)
-    undated = [b for b in buckets if b[1].value == UNDATED]
-    # SPARQL sorts unbound sort keys first: undated events come last when newest first.
-    ordered = dated + undated if query.newest_first else undated + dated
+_UNDATED_BUCKET = ox.NamedNode(f"{KGI}bucket-{UNDATED}")  # kgraph.build.IriMinter.bucket
+_INDEX = ox.NamedNode(str(INDEX_GRAPH))
+_KEY = ox.NamedNode(f"{KGI}key")
+
+
+def _buckets(store, newest_first: bool, include_extracted: bool, start: ox.Literal | None, end: ox.Literal | None):
+    """(bucket, key) of the date index in date order, read 64 at a time (a page usually needs
+    the first one or two): buckets with an event ending on or after `start`, up to `end`
+    (xsd:date literals or None); the undated bucket last when newest first, first when oldest first."""
+    start, end = (day if day is not None and day.value else None for day in (start, end))
+    undated = next(iter(store.quads_for_pattern(_UNDATED_BUCKET, _KEY, None, _INDEX)), None)
+    if undated is not None and not newest_first and not (start or end):
+        yield _UNDATED_BUCKET, undated.object
+    # keys are months or days, so a day's own key and its month's sort before day + "~"
+    after = (end.value + "~" if end else "9999") if newest_first else "0000"
+    while True:
+        subs = {ox.Variable("after"): ox.Literal(after), ox.Variable("newest" if newest_first else "oldest"): ox.Literal("1")}
+        if start:
+            subs[ox.Variable("from")] = start
+        rows = run_sparql(store, conditional_text(_internal_query("buckets"), subs), subs,
+                          include_extracted=include_extracted).rows
+        for bucket, key, *_ in rows:
+            if not newest_first and end and key.value > end.value[:len(key.value)]:
+                return
+            yield bucket, key
+        if len(rows) < 64:
+            break
+        after = rows[-1][1].value
+    if undated is not None and newest_first and not (start or end):
+        yield _UNDATED_BUCKET, undated.object
+
+
+def _walk_buckets(store, query: SavedQuery, substitutions: dict, run, limit: int | None, offset: int,
+                  include_extracted: bool) -> QueryResult:
+    """Rows offset..offset+limit (every row when limit is None), reading one date bucket at a time in date order.
+    SPARQL sorts unbound sort keys first, so undated events come last when newest first."""
     start, end = (substitutions.get(ox.Variable(p)) for p in ("from", "to"))
     result = QueryResult(kind="select")
-    for bucket, key, latest_end in ordered:
-        if end is not None and end.value and (key.value == UNDATED or key.value > end.value[:7]):
-            continue
-        if start is not None and start.value and (latest_end is None or latest_end.value < start.value):
-            continue
+    for bucket, _ in _buckets(store, query.newest_first, include_extracted, start, end):
         part = run({**substitutions, ox.Variable(query.page_by): bucket})
         result.variables = part.variables
         result.rows.extend(part.rows)
