@@ -197,11 +197,13 @@ class _State:
 
     # -- rules
     def sentence(self, sentence, ents):
-        lemmas = [t.lemma_.lower() for t in sentence]
-        for k, token in enumerate(sentence[:-1]):
+        tokens = list(sentence)
+        lemmas = [t.lemma_.lower() for t in tokens]
+        lowers = [t.lower_ for t in tokens]
+        for k in range(len(tokens) - 1):
             # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
-            if token.lower_ in ("gości", "goszczą") and sentence[k + 1].lower_ in ("w", "we", "u"):
+            if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
                 lemmas[k] = _GUEST_AT
         low = sentence.text.lower()
         when = self._date(sentence)

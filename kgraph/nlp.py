@@ -303,9 +303,11 @@ class Gazetteer:
     def __call__(self, doc: Doc) -> Doc:
         spans, i = [], 0
         lemmas = [None] * len(doc)
+        # Entries start with a capital or a digit: test first letters on plain strings,
+        # without making a Token for every word (doc[i] allocates one each time).
+        initials = [token.text[:1] for token in doc]
         while i < len(doc):
-            token = doc[i]
-            if not (token.text[:1].isupper() or token.text[:1].isdigit()):
+            if not (initials[i].isupper() or initials[i].isdigit()):
                 i += 1
                 continue
             lemmas[i] = lemmas[i] or token_lemmas(doc, i)
