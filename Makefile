@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test clean
+.PHONY: run test bench clean
 
 ## Set up, build the graph from data/, answer who-visited-where, write an HTML view.
 run: $(VENV)/.installed
@@ -15,6 +15,11 @@ run: $(VENV)/.installed
 ## Run the whole test suite.
 test: $(VENV)/.installed
 	$(BIN)/python -m pytest
+
+## Benchmarks, 10^4 and 10^5 triples (a few minutes): out/bench/BENCHMARKS.md.
+## BENCH_LARGE=1 adds 10^6 and 10^7 (about an hour, 12 GB of memory for rdflib at 10^6).
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.run --out out/bench $(if $(BENCH_LARGE),--large,)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

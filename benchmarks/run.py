@@ -1,24 +1,31 @@
-"""Saved-query timings: kgraph (pyoxigraph store) next to plain rdflib, same data, same queries, one run.
+"""kgraph at scale, side by side with plain rdflib, in one run: writes BENCHMARKS.md and benchmarks/results.json.
 
-    python -m benchmarks.run                      # curated graph, 10^4 and 10^5 synthetic triples
-    python -m benchmarks.run --sizes 1000000      # larger sizes on request
-    python -m benchmarks.run --cap 60             # seconds before a baseline query is reported as "> cap"
+    python -m benchmarks.run                      # curated graph, 10^4 and 10^5 synthetic triples (`make bench`)
+    python -m benchmarks.run --large              # also 10^6 and 10^7
+    python -m benchmarks.run --sizes 1000000      # chosen sizes
+    python -m benchmarks.run --out out/bench      # write the report elsewhere
 
-Writes benchmarks/results.json and benchmarks/RESULTS.md. rdflib runs in a worker
-process so a slow query can be stopped at the cap; each query runs once ("first")
-and then `--repeat` more times (median).
+For each size: synthetic records (benchmarks/synthetic.py) -> live store (build time and
+peak memory, measured in a child process), each saved query on kgraph and on plain rdflib
+(an in-memory Dataset of the same quads, rdflib's SPARQL, the same bound parameters),
+`analyze` centrality on the city-city projection, and extraction throughput on news-like
+text generated from the same entities. Once per run: HTML views of 1k, 5k and 20k nodes.
 
-Paged queries (who-visited-where, timeline) ask both engines for the first page
-of PAGE rows: kgraph through its pager, rdflib with the same query text without
-the `#if entry` lines (plain SPARQL 1.1) and `LIMIT PAGE`, on the same quads
-(the date index included).
+Paged queries (who-visited-where, timeline) ask both for the first page of PAGE rows:
+kgraph through its pager, rdflib with the query without the `#if entry` lines (plain
+SPARQL 1.1) and `LIMIT PAGE`, on the same quads (the date index included). rdflib runs
+in a process that loads the data once and forks a child per query, killed at `--cap`
+seconds and reported as "> cap"; it is not run above `--baseline-max` triples.
 """
 from __future__ import annotations
 
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
+import resource
+import select
 import statistics
 import tempfile
 import time
@@ -31,6 +38,7 @@ from kgraph.resources import packaged_data_dir
 from kgraph.store import QuadLines, open_store
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 PAGE = 100
 
 # (label, saved query, parameters): parameters chosen to exist at every size
@@ -46,11 +54,15 @@ CURATED_QUERIES = [
     ("timeline", "timeline", {}),
     ("mentions", "mentions", {"entity": "Łowecz"}),
 ]
+
+
 def synthetic_queries(records) -> list:
     """The same query mix for a synthetic graph, with parameters that name entities it holds."""
     person = records.people[7 % len(records.people)].labels["pl"]
     city = next(p for p in records.places if p.id == "city-3").labels["pl"]
     home = next(p for p in records.places if p.id == "city-1").labels["pl"]
+    partnered = records.partnerships[0].between[0]
+    partnered_city = next(p for p in records.places if p.id == partnered).labels["pl"]
     return [
         ("who-visited-where (all)", "who-visited-where", {}),
         ("who-visited-where person", "who-visited-where", {"person": person}),
@@ -58,7 +70,7 @@ def synthetic_queries(records) -> list:
         ("who-visited-where country", "who-visited-where", {"country": "Państwo 3"}),
         ("who-visited-where origin", "who-visited-where", {"origin": home}),
         ("who-visited-where dates", "who-visited-where", {"from": "2010-01-01", "to": "2012-12-31"}),
-        ("partners", "partners", {"city": home}),
+        ("partners", "partners", {"city": partnered_city}),
         ("cities-with-partners-in", "cities-with-partners-in", {"country": "Państwo 1", "home": "Państwo 2"}),
         ("posts on a date", "posts", {"role": "wiceprezydent", "date": "2020-01-01"}),
         ("timeline", "timeline", {"from": "2024-01-01"}),
@@ -66,7 +78,11 @@ def synthetic_queries(records) -> list:
     ]
 
 
-def _rdflib_worker(nquads_path: str, inbox, outbox):
+# --- plain rdflib, in its own process -----------------------------------------------------
+
+def _rdflib_host(nquads_path: str, cap: float, inbox, outbox):
+    """Load the quads once, then run each query in a forked child (copy-on-write: no reload),
+    killed when it passes the cap."""
     from rdflib import Dataset
 
     from kgraph.results import to_rdflib
@@ -74,87 +90,204 @@ def _rdflib_worker(nquads_path: str, inbox, outbox):
     started = time.perf_counter()
     dataset = Dataset(default_union=True)
     dataset.parse(nquads_path, format="nquads")
-    outbox.put(("loaded", time.perf_counter() - started))
+    outbox.put(time.perf_counter() - started)
     while (job := inbox.get()) is not None:
         text, bindings = job
-        init = {name: to_rdflib(term) for name, term in bindings}
-        started = time.perf_counter()
-        rows = len(list(dataset.query(text, initBindings=init)))
-        outbox.put(("done", time.perf_counter() - started, rows))
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: run the query, report seconds and rows
+            os.close(read_fd)
+            init = {name: to_rdflib(term) for name, term in bindings}
+            t0 = time.perf_counter()
+            rows = len(list(dataset.query(text, initBindings=init)))
+            os.write(write_fd, json.dumps([time.perf_counter() - t0, rows]).encode())
+            os._exit(0)
+        os.close(write_fd)
+        ready, _, _ = select.select([read_fd], [], [], cap)
+        if ready:
+            outbox.put(json.loads(os.read(read_fd, 1024) or b"[null, null]"))
+        else:
+            os.kill(pid, 9)
+            outbox.put([None, None])
+        os.close(read_fd)
+        os.waitpid(pid, 0)
 
 
 class Baseline:
-    """Plain rdflib in a separate process, restartable when a query passes the cap."""
-
-    def __init__(self, nquads_path: Path, cap: float):
-        self.path, self.cap, self.load_seconds = str(nquads_path), cap, None
-        self._start()
-
-    def _start(self):
+    def __init__(self, nquads_path: Path, cap: float, load_cap: float):
         ctx = mp.get_context("fork")
         self.inbox, self.outbox = ctx.Queue(), ctx.Queue()
-        self.process = ctx.Process(target=_rdflib_worker, args=(self.path, self.inbox, self.outbox), daemon=True)
+        self.process = ctx.Process(target=_rdflib_host, args=(str(nquads_path), cap, self.inbox, self.outbox), daemon=True)
         self.process.start()
         try:
-            _, seconds = self.outbox.get(timeout=max(self.cap * 10, 600))
-            self.load_seconds = self.load_seconds or seconds
-        except Exception:
+            self.load_seconds = self.outbox.get(timeout=load_cap)
+        except Exception:  # did not load within the cap
             self.load_seconds = None
+            self.close()
 
     def run(self, text: str, bindings) -> tuple[float | None, int | None]:
-        self.inbox.put((text, [(v.value, t) for v, t in bindings.items()]))
-        try:
-            _, seconds, rows = self.outbox.get(timeout=self.cap)
-            return seconds, rows
-        except Exception:  # over the cap: stop the worker, start a fresh one for the next query
-            self.process.kill()
-            self.process.join()
-            self._start()
+        if self.load_seconds is None:
             return None, None
+        self.inbox.put((text, [(v.value, t) for v, t in bindings.items()]))
+        seconds, rows = self.outbox.get()
+        return seconds, rows
 
     def close(self):
-        self.inbox.put(None)
-        self.process.join(timeout=10)
+        if self.process.is_alive():
+            self.inbox.put(None)
+            self.process.join(timeout=10)
+            self.process.kill()
 
 
-def measure(label: str, records, queries, *, cap: float, repeat: int, baseline: bool = True) -> dict:
-    work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
+# --- measurements ---------------------------------------------------------------------------
+
+def _child_main(function, args, queue):
+    queue.put((function(*args), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024))
+
+
+def _in_child(function, *args, timeout: float | None = None):
+    """function(*args) in a fresh process: (its result, its peak RSS in bytes), or (None, None)
+    when it fails or passes the timeout. Spawned, not forked: a forked child inherits
+    RocksDB's state without its background threads and can wait on them forever."""
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    process = ctx.Process(target=_child_main, args=(function, args, queue), daemon=True)
+    process.start()
+    deadline = time.monotonic() + (timeout if timeout is not None else 10**9)
+    outcome = (None, None)
+    while time.monotonic() < deadline:
+        try:
+            outcome = queue.get(timeout=1)
+            break
+        except Exception:
+            if not process.is_alive():
+                break
+    process.kill()
+    process.join()
+    return outcome
+
+
+def _generate_and_build(size, store_dir: str) -> dict:
+    from benchmarks.synthetic import synthetic_records
+
     started = time.perf_counter()
-    manifest = build_records(records, work / "store", shacl=False, data_dir=label)
-    build_seconds = time.perf_counter() - started
-    load_seconds = None  # the build loads as it writes (kgraph.store.write_store)
+    records = load_records(packaged_data_dir()) if size is None else synthetic_records(size)
+    generated = time.perf_counter() - started
+    started = time.perf_counter()
+    manifest = build_records(records, store_dir, shacl=False, data_dir="benchmark")
+    return {"generate_s": generated, "build_s": time.perf_counter() - started, "quads": manifest.quads,
+            "graphs": manifest.graphs}
+
+
+def _write_nquads(records, path: Path) -> None:
     sink = QuadLines()
     build_quads(records, sink)
-    (work / "data.nq").write_text(sink.text(), encoding="utf-8")
-    store = open_store(work / "store")
-    triples = manifest.quads
-    rdflib_ = Baseline(work / "data.nq", cap) if baseline else None
+    path.write_text(sink.text(), encoding="utf-8")
+
+
+def _analyze(store_dir: str) -> dict:
+    from kgraph.analyse import centrality, network_for, project
+
+    started = time.perf_counter()
+    graph = network_for(open_store(store_dir))
+    loaded = time.perf_counter() - started
+    projection = project(graph, "city-city")
+    top = centrality(projection, top=10)
+    return {"network_s": loaded, "total_s": time.perf_counter() - started, "network_nodes": graph.number_of_nodes(),
+            "cities": projection.number_of_nodes(), "city_links": projection.number_of_edges(), "top": top[0]["label"] if top else None}
+
+
+def _extraction(records, documents: int, *, curated: bool = False) -> dict:
+    from benchmarks.synthetic import synthetic_news
+    from kgraph.extract import Extractor
+    from kgraph.readers import read_text
+
+    if curated:  # the seed documents, repeated
+        texts = [p.read_text(encoding="utf-8") for p in sorted((packaged_data_dir() / "texts").glob("*"))]
+        news = [(f"seed-{i}.txt", texts[i % len(texts)]) for i in range(documents)]
+    else:
+        news = synthetic_news(records, documents)
+    words = sum(len(text.split()) for _, text in news)
+    extractor = Extractor()
+    runs = []
+    for _ in range(4):
+        started = time.perf_counter()
+        for name, text in news:
+            for record in extractor.extract_all(read_text(text, name)):
+                json.dumps(record, ensure_ascii=False)
+        runs.append(time.perf_counter() - started)
+    return {"documents": documents, "words": words, "first_words_per_s": words / runs[0],
+            "words_per_s": words / statistics.median(runs[1:])}
+
+
+def _views(sizes) -> list[dict]:
+    from benchmarks.view import synthetic_network
+    from kgraph.files import write_atomic
+    from kgraph.view import render_html
+
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            G = synthetic_network(size)
+            started = time.perf_counter()
+            page = render_html(G, title=f"synthetic {size}").encode("utf-8")
+            write_atomic(Path(tmp) / "view.html", page)
+            rows.append({"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+                         "seconds": time.perf_counter() - started, "bytes": len(page)})
+            print(f"  view {size:>6} nodes: {rows[-1]['seconds']:.2f} s", flush=True)
+    return rows
+
+
+def measure(label: str, size, *, cap: float, repeat: int, baseline: bool, analyze_cap: float) -> dict:
+    from benchmarks.synthetic import synthetic_records
+
+    work = Path(tempfile.mkdtemp(prefix="kgraph-bench-"))
+    store_dir = str(work / "store")
+    built, peak = _in_child(_generate_and_build, size, store_dir)
+    print(f"{label}: {built['quads']:,} quads, built in {built['build_s']:.1f} s, peak {peak / 2**30:.2f} GiB", flush=True)
+    records = load_records(packaged_data_dir()) if size is None else synthetic_records(size)
+    queries = CURATED_QUERIES if size is None else synthetic_queries(records)
+    rdflib_ = None
+    if baseline:
+        _write_nquads(records, work / "data.nq")
+        rdflib_ = Baseline(work / "data.nq", cap, load_cap=max(600.0, cap * 10))
+    store = open_store(store_dir)
     rows = []
     for name, query_name, params in queries:
         saved = load_query(query_name)
         bindings = bind_params(saved, params)
         limit = PAGE if saved.page_by else None
-        baseline_text = conditional_text(saved.text, bindings) + (f"\nLIMIT {PAGE}\n" if limit else "")
         times, count = [], None
         for _ in range(repeat + 1):
             t0 = time.perf_counter()
             count = len(run_query(store, saved, params, limit=limit).rows)
             times.append(time.perf_counter() - t0)
         row = {"query": name, "rows": count, "kgraph_first_s": times[0], "kgraph_median_s": statistics.median(times[1:])}
-        if rdflib_:
-            first, base_rows = rdflib_.run(baseline_text, bindings)
-            again = [rdflib_.run(baseline_text, bindings)[0] for _ in range(min(repeat, 2))] if first is not None else []
-            median = statistics.median([t for t in again if t is not None]) if again and None not in again else None
+        if rdflib_ is not None:
+            text = conditional_text(saved.text, bindings) + (f"\nLIMIT {PAGE}\n" if limit else "")
+            first, base_rows = rdflib_.run(text, bindings)
+            again = [rdflib_.run(text, bindings)[0] for _ in range(2)] if first is not None else []
+            median = statistics.median(again) if again and None not in again else None
             row.update(rdflib_first_s=first, rdflib_median_s=median, rdflib_rows=base_rows,
                        ratio=(median / row["kgraph_median_s"]) if median else None)
         rows.append(row)
-        print(f"  {label:>10} {name:32} kgraph {row['kgraph_median_s']*1000:9.1f} ms   rdflib "
-              + (f"{row['rdflib_median_s']*1000:9.1f} ms" if row.get("rdflib_median_s") else f"> {cap:.0f} s"), flush=True)
-    if rdflib_:
+        print(f"  {name:32} kgraph {row['kgraph_median_s'] * 1000:9.1f} ms   rdflib "
+              + (f"{row['rdflib_median_s'] * 1000:9.1f} ms" if row.get("rdflib_median_s") else
+                 ("not run" if rdflib_ is None else f"> {cap:.0f} s")), flush=True)
+    del store
+    if rdflib_ is not None:
         rdflib_.close()
-    return {"label": label, "triples": triples, "graph_build_s": build_seconds, "kgraph_load_s": load_seconds,
-            "rdflib_load_s": rdflib_.load_seconds if rdflib_ else None, "queries": rows}
+    analysed, _ = _in_child(_analyze, store_dir, timeout=analyze_cap)
+    print(f"  analyze city-city: {analysed['total_s']:.1f} s" if analysed else f"  analyze: failed or > {analyze_cap:.0f} s",
+          flush=True)
+    extraction = _extraction(records, 100 if size is None else 150, curated=size is None)
+    print(f"  extraction: {extraction['words_per_s']:,.0f} words/s", flush=True)
+    return {"label": label, "size": size, **built, "build_peak_bytes": peak,
+            "rdflib_load_s": rdflib_.load_seconds if rdflib_ else None, "baseline": baseline,
+            "queries": rows, "analyze": analysed, "analyze_cap_s": analyze_cap, "extraction": extraction}
 
+
+# --- report ---------------------------------------------------------------------------------
 
 def _fmt(seconds):
     if seconds is None:
@@ -162,45 +295,83 @@ def _fmt(seconds):
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
-def write_report(results: list[dict], cap: float, path: Path):
-    lines = ["# Saved-query benchmark: kgraph (pyoxigraph) vs plain rdflib", "",
-             f"Machine: {platform.machine()}, {mp.cpu_count()} cores, Python {platform.python_version()}. "
-             f"Same data and the same saved queries with the same bound parameters, in one run "
-             f"(`python -m benchmarks.run`). Median of repeated runs; first run apart. "
-             f"rdflib queries stopped after {cap:.0f} s are shown as \"> {cap:.0f} s\".", ""]
-    for result in results:
-        lines += [f"## {result['label']}: {result['triples']:,} quads", "",
-                  f"Graph built from records in {_fmt(result['graph_build_s'])}; loaded into the kgraph store in "
-                  f"{_fmt(result['kgraph_load_s'])}; into an rdflib Dataset in {_fmt(result['rdflib_load_s'])}.", "",
+def write_report(run: dict, out: Path, json_path: Path):
+    cap = run["cap_s"]
+    lines = ["# Benchmarks: kgraph at scale, next to plain rdflib", "",
+             f"Machine: {run['machine']}. One run of `{run['command']}` ({run['date']}). Synthetic data from "
+             "`benchmarks/synthetic.py` (seeded): Polish-like people with posts, cities in many countries, partnerships, "
+             "visits with 1–5 visitors; a size is the number of curated triples, and the store also holds the ontology "
+             "and the date index (kgraph's derived `kgi:` graph), which rdflib gets too. Queries: median of "
+             f"{run['repeat']} runs after a first run, reported apart. rdflib: an in-memory `Dataset` of the same quads "
+             f"and its SPARQL engine; \"> {cap:.0f} s\" is a query stopped at the cap; \"not run\" is above "
+             f"{run['baseline_max']:,} triples, where loading alone needs more than 8 minutes and 12 GB. "
+             f"Raw numbers: [`{json_path.relative_to(out) if json_path.is_relative_to(out) else json_path}`]"
+             f"({json_path.relative_to(out) if json_path.is_relative_to(out) else json_path}).", "",
+             "## Build, analysis, extraction", "",
+             "| data | quads in store | build (records → live store) | peak memory | rdflib load | analyze city-city | extraction |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
+    for r in run["results"]:
+        analysed = r["analyze"]
+        analyze = _fmt(analysed["total_s"]) + f" ({analysed['cities']:,} cities)" if analysed else f"> {r['analyze_cap_s']:.0f} s"
+        rdflib_load = _fmt(r["rdflib_load_s"]) if r["rdflib_load_s"] is not None else ("not run" if not r["baseline"] else "> cap")
+        lines.append(f"| {r['label']} | {r['quads']:,} | {_fmt(r['build_s'])} | {r['build_peak_bytes'] / 2**30:.2f} GiB | "
+                     f"{rdflib_load} | {analyze} | {r['extraction']['words_per_s']:,.0f} words/s |")
+    lines += ["", "Build: the records are already in memory (generated); the time runs from records to a live, "
+              "compacted store (N-Quads written and bulk-loaded in parallel, then RocksDB compaction). Peak memory is "
+              "the building process's (records included). analyze: `kgraph analyze centrality --projection city-city` "
+              "as a library call, network read from the store included. Extraction: the whole pipeline, text to JSON, "
+              "on one core, on news-like text generated from the same entities (median of 3 passes after a first).", ""]
+    for r in run["results"]:
+        lines += [f"## Saved queries: {r['label']}", "",
                   "| query | rows | kgraph first | kgraph median | rdflib first | rdflib median | rdflib / kgraph |",
                   "|---|---:|---:|---:|---:|---:|---:|"]
-        for row in result["queries"]:
-            capped = f"> {cap:.0f} s"
-            lines.append(f"| {row['query']} | {row['rows']} | {_fmt(row['kgraph_first_s'])} | {_fmt(row['kgraph_median_s'])} | "
-                         f"{_fmt(row.get('rdflib_first_s')) if row.get('rdflib_first_s') is not None else capped} | "
-                         f"{_fmt(row.get('rdflib_median_s')) if row.get('rdflib_median_s') is not None else capped} | "
-                         f"{(str(round(row['ratio'])) + '×') if row.get('ratio') else '—'} |")
+        for row in r["queries"]:
+            if r["baseline"]:
+                first = _fmt(row["rdflib_first_s"]) if row["rdflib_first_s"] is not None else f"> {cap:.0f} s"
+                median = _fmt(row["rdflib_median_s"]) if row["rdflib_median_s"] is not None else f"> {cap:.0f} s"
+                ratio = f"{row['ratio']:,.0f}×" if row.get("ratio") else (f"> {cap / row['kgraph_median_s']:,.0f}×"
+                                                                            if row["rdflib_first_s"] is None else "—")
+            else:
+                first = median = ratio = "not run"
+            lines.append(f"| {row['query']} | {row['rows']} | {_fmt(row['kgraph_first_s'])} | "
+                         f"{_fmt(row['kgraph_median_s'])} | {first} | {median} | {ratio} |")
         lines.append("")
-    path.write_text("\n".join(lines), encoding="utf-8")
+    lines += ["## HTML views", "", "| nodes | edges | layout + HTML written | size |", "|---:|---:|---:|---:|"]
+    for v in run["views"]:
+        lines.append(f"| {v['nodes']:,} | {v['edges']:,} | {_fmt(v['seconds'])} | {v['bytes'] / 2**20:.1f} MiB |")
+    lines += ["", "Opening these pages in Chromium: `benchmarks/VIEW.md`. Concurrent load on `kgraph serve`: "
+              "`benchmarks/LOAD.md`.", ""]
+    (out / "BENCHMARKS.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def main():
-    from benchmarks.synthetic import synthetic_records
-
+def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="*", default=[10_000, 100_000])
-    parser.add_argument("--cap", type=float, default=60.0)
+    parser.add_argument("--sizes", type=int, nargs="*", default=None)
+    parser.add_argument("--large", action="store_true", help="also 10^6 and 10^7 triples")
+    parser.add_argument("--cap", type=float, default=60.0, help="seconds before an rdflib query is stopped")
+    parser.add_argument("--baseline-max", type=int, default=1_000_000, help="largest size rdflib runs on")
+    parser.add_argument("--analyze-cap", type=float, default=600.0)
     parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    results = [measure("curated", load_records(packaged_data_dir()), CURATED_QUERIES, cap=args.cap, repeat=args.repeat)]
-    for size in [None, *args.sizes]:
-        if size is not None:
-            records = synthetic_records(size)
-            results.append(measure(f"synthetic {size:.0e}".replace("+0", ""), records, synthetic_queries(records),
-                                   cap=args.cap, repeat=args.repeat))
+    parser.add_argument("--views", type=int, nargs="*", default=[1000, 5000, 20000])
+    parser.add_argument("--out", type=Path, default=ROOT, help="directory for BENCHMARKS.md (results.json beside it, "
+                                                                 "or in benchmarks/ for the repository's own)")
+    args = parser.parse_args(argv)
+    sizes = args.sizes if args.sizes is not None else [10_000, 100_000] + ([1_000_000, 10_000_000] if args.large else [])
+    args.out.mkdir(parents=True, exist_ok=True)
+    json_path = HERE / "results.json" if args.out.resolve() == ROOT else args.out / "results.json"
+    run = {"machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+           "command": "python -m benchmarks.run" + (" --large" if args.large else "") +
+                      (f" --sizes {' '.join(map(str, args.sizes))}" if args.sizes is not None else ""),
+           "date": time.strftime("%Y-%m-%d"), "cap_s": args.cap, "repeat": args.repeat,
+           "baseline_max": args.baseline_max, "results": [], "views": _views(args.views)}
+    for size in [None, *sizes]:
+        label = "curated (data/)" if size is None else f"synthetic 10^{len(str(size)) - 1}" if str(size).strip("0") == "1" \
+            else f"synthetic {size:,}"
+        run["results"].append(measure(label, size, cap=args.cap, repeat=args.repeat, analyze_cap=args.analyze_cap,
+                                      baseline=size is None or size <= args.baseline_max))
         # after every size, so a long run that is stopped keeps what it measured
-        (HERE / "results.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
-        write_report(results, args.cap, HERE / "RESULTS.md")
+        json_path.write_text(json.dumps(run, indent=1, default=str), encoding="utf-8")
+        write_report(run, args.out, json_path)
 
 
 if __name__ == "__main__":
