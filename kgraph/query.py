@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -138,7 +139,9 @@ def conditional_text(text: str, substitutions: dict) -> str:
     return "".join(lines)
 
 
+@lru_cache(maxsize=None)
 def _internal_query(name: str) -> str:
+    """The text of kgraph/queries/internal/<name>.rq (packaged, so read once: the pager asks per batch)."""
     return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
 
 
