@@ -329,13 +329,13 @@ _KEY = ox.NamedNode(f"{KGI}key")
 
 
 def _buckets(store, newest_first: bool, include_extracted: bool, start: ox.Literal | None, end: ox.Literal | None):
-    """(bucket, key) of the date index in date order, read 64 at a time (a page usually needs
-    the first one or two): buckets with an event ending on or after `start`, up to `end`
+    """The buckets of the date index in date order, read a batch at a time (buckets.rq; a page
+    usually needs the first one or two): buckets with an event ending on or after `start`, up to `end`
     (xsd:date literals or None); the undated bucket last when newest first, first when oldest first."""
     start, end = (day if day is not None and day.value else None for day in (start, end))
     undated = next(iter(store.quads_for_pattern(_UNDATED_BUCKET, _KEY, None, _INDEX)), None)
     if undated is not None and not newest_first and not (start or end):
-        yield _UNDATED_BUCKET, undated.object
+        yield _UNDATED_BUCKET
     # keys are months or days, so a day's own key and its month's sort before day + "~"
     after = (end.value + "~" if end else "9999") if newest_first else "0000"
     while True:
@@ -344,15 +344,15 @@ def _buckets(store, newest_first: bool, include_extracted: bool, start: ox.Liter
             subs[ox.Variable("from")] = start
         rows = run_sparql(store, conditional_text(_internal_query("buckets"), subs), subs,
                           include_extracted=include_extracted).rows
+        if not rows:
+            break
         for bucket, key, *_ in rows:
             if not newest_first and end and key.value > end.value[:len(key.value)]:
                 return
-            yield bucket, key
-        if len(rows) < 64:
-            break
+            yield bucket
         after = rows[-1][1].value
     if undated is not None and newest_first and not (start or end):
-        yield _UNDATED_BUCKET, undated.object
+        yield _UNDATED_BUCKET
 
 
 def _walk_buckets(store, query: SavedQuery, substitutions: dict, run, limit: int | None, offset: int,
@@ -361,7 +361,7 @@ def _walk_buckets(store, query: SavedQuery, substitutions: dict, run, limit: int
     SPARQL sorts unbound sort keys first, so undated events come last when newest first."""
     start, end = (substitutions.get(ox.Variable(p)) for p in ("from", "to"))
     result = QueryResult(kind="select")
-    for bucket, _ in _buckets(store, query.newest_first, include_extracted, start, end):
+    for bucket in _buckets(store, query.newest_first, include_extracted, start, end):
         part = run({**substitutions, ox.Variable(query.page_by): bucket})
         result.variables = part.variables
         result.rows.extend(part.rows)
