@@ -22,7 +22,7 @@ from typing import Iterable, Iterator
 
 from kgraph.dates import find_dates
 from kgraph.names import search_key
-from kgraph.nlp import PIPELINE_VERSION, make_pipeline
+from kgraph.nlp import PIPELINE_VERSION, doc_lemmas, doc_words, make_pipeline
 from kgraph.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
 
@@ -172,10 +172,15 @@ class _State:
 
     # -- helpers
     def _evidence(self, sentence, rule: str, confidence: float) -> dict:
-        offset = self.document.offset
-        return {"evidence": {"sentence": sentence.text.strip(), "start": offset + sentence.start_char,
-                             "end": offset + sentence.end_char, "rule": rule, "confidence": confidence,
+        offset, start, end = self.document.offset, sentence.start_char, sentence.end_char
+        return {"evidence": {"sentence": self._text(sentence).strip(), "start": offset + start,
+                             "end": offset + end, "rule": rule, "confidence": confidence,
                              "extractor": EXTRACTOR_VERSION}}
+
+    def _text(self, sentence) -> str:
+        """sentence.text, cut from the text the doc was made of (Span.text and Doc.text join
+        every token's text each time)."""
+        return self.document.text[sentence.start_char:sentence.end_char]
 
     def _date(self, sentence):
         at = bisect_left(self.date_starts, sentence.start_char)
@@ -197,15 +202,15 @@ class _State:
 
     # -- rules
     def sentence(self, sentence, ents):
-        tokens = list(sentence)
-        lemmas = [t.lemma_.lower() for t in tokens]
-        lowers = [t.lower_ for t in tokens]
-        for k in range(len(tokens) - 1):
+        # plain strings from the morfeusz component: a Token per word would cost more than the rules
+        lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
+        lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
+        for k in range(len(lowers) - 1):
             # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
             if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
                 lemmas[k] = _GUEST_AT
-        low = sentence.text.lower()
+        low = self._text(sentence).lower()
         when = self._date(sentence)
         self._roles(sentence, ents)
         self._partnerships(sentence, ents, low)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["search_key", "ascii_fold"]
 
@@ -24,6 +25,7 @@ def ascii_fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)  # extraction keys the same names again and again
 def search_key(text: str) -> str:
     """Case-, diacritic-, dash- and quote-insensitive key for matching names."""
     folded = ascii_fold(unicodedata.normalize("NFC", text)).casefold()

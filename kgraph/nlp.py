@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from kgraph.records import Records
 
-__all__ = ["make_pipeline", "Analysis", "analyses", "inflect_nominative", "PIPELINE_VERSION", "COUNTRIES"]
+__all__ = ["make_pipeline", "Analysis", "analyses", "doc_words", "doc_lemmas", "inflect_nominative", "PIPELINE_VERSION", "COUNTRIES"]
 
 PIPELINE_VERSION = "kgraph-pl-rules/1"
 
@@ -195,8 +195,25 @@ def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool |
 # ---------------------------------------------------------------------------
 # components
 
-if not Doc.has_extension("kg_analyses"):
-    Doc.set_extension("kg_analyses", default=None)
+# The morfeusz component keeps each token's analyses and text in doc.user_data (spaCy's
+# store for a pipeline's own data): the name rules read them tens of thousands of times per
+# hundred documents, and both doc._ (an Underscore object per access) and doc[i] (a Token
+# per access) would allocate each time.
+_ANALYSES, _WORDS, _LEMMAS = "kgraph.analyses", "kgraph.words", "kgraph.lemmas"
+
+
+def _analyses(doc: Doc) -> list:
+    return doc.user_data.get(_ANALYSES) or ()
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """Each token's text (after the kgraph_morfeusz component)."""
+    return doc.user_data[_WORDS]
+
+
+def doc_lemmas(doc: Doc) -> list[str]:
+    """Each token's lemma, as token.lemma_ (after the kgraph_morfeusz component)."""
+    return doc.user_data[_LEMMAS]
 for _name in ("kg_name", "kg_id", "kg_source"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
@@ -228,23 +245,24 @@ def sentences(doc: Doc) -> Doc:
 
 @Language.component("kgraph_morfeusz")
 def morfeusz_component(doc: Doc) -> Doc:
-    """Morfeusz analyses for every token (doc._.kg_analyses[i]) and a lemma: names and nouns first."""
-    found = []
+    """Morfeusz analyses for every token (_analyses(doc)[i]) and a lemma: names and nouns first."""
+    found, words, lemmas = [], [], []
     for token in doc:
-        options = analyses(token.text) if token.is_alpha or "-" in token.text else ()
+        word = token.text
+        options = analyses(word) if token.is_alpha or "-" in word else ()
+        lemma = options[0].lemma if options and options[0].tag != "ign" else word
+        token.lemma_ = lemma
         found.append(options)
-        if options and options[0].tag != "ign":
-            token.lemma_ = options[0].lemma
-        else:
-            token.lemma_ = token.text
-    doc._.kg_analyses = found
+        words.append(word)
+        lemmas.append(lemma)
+    doc.user_data[_ANALYSES], doc.user_data[_WORDS], doc.user_data[_LEMMAS] = found, words, lemmas
     return doc
 
 
 def token_lemmas(doc: Doc, i: int) -> frozenset[str]:
     """Every lemma a token may have, lower case, with guessed nominatives for unknown capitalised words."""
     token = doc[i]
-    options = doc._.kg_analyses[i] if doc._.kg_analyses else ()
+    options = _analyses(doc)[i] if _analyses(doc) else ()
     lemmas = {token.lower_} | {a.lemma.lower() for a in options if a.tag != "ign"}
     if token.text[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
         lemmas.update(_all_guesses(token.text))
@@ -270,7 +288,7 @@ class Gazetteer:
         doc = morfeusz_component(self.nlp.make_doc(text))
         keys = []
         for token in doc:
-            options = doc._.kg_analyses[token.i]
+            options = _analyses(doc)[token.i]
             # A one-word name must be matched as a noun: "Polscy" (adjective) is not "Polska".
             usable = [a for a in options if a.tag != "ign" and (len(doc) > 1 or a.pos in ("subst", "depr"))]
             keys.append(frozenset({token.lower_} | {a.lemma.lower() for a in usable}))
@@ -305,7 +323,7 @@ class Gazetteer:
         lemmas = [None] * len(doc)
         # Entries start with a capital or a digit: test first letters on plain strings,
         # without making a Token for every word (doc[i] allocates one each time).
-        initials = [token.text[:1] for token in doc]
+        initials = [word[:1] for word in doc_words(doc)]
         while i < len(doc):
             if not (initials[i].isupper() or initials[i].isdigit()):
                 i += 1
@@ -366,7 +384,7 @@ def _is_cap(token) -> bool:
 
 
 def _has(doc, i, predicate) -> bool:
-    return any(predicate(a) for a in doc._.kg_analyses[i])
+    return any(predicate(a) for a in _analyses(doc)[i])
 
 
 def _is_given_name(doc, i) -> bool:
@@ -374,14 +392,14 @@ def _is_given_name(doc, i) -> bool:
 
 
 def _is_unknown(doc, i) -> bool:
-    options = doc._.kg_analyses[i]
+    options = _analyses(doc)[i]
     return not options or all(a.tag == "ign" for a in options)
 
 
 def _is_surname_like(doc, i) -> bool:
     if not _is_cap(doc[i]):
         return False
-    options = doc._.kg_analyses[i]
+    options = _analyses(doc)[i]
     return _is_unknown(doc, i) or any(a.is_name for a in options) or not any(
         a.pos in ("subst", "adj", "ppas", "pact") and a.lemma[:1].islower() for a in options)
 
@@ -414,14 +432,14 @@ def _title_after(doc, k) -> int | None:
 
 def _title_cases(doc, i) -> set[str] | None:
     """Cases a title word may be in; indeclinable readings ('sg.pl', all cases) say nothing."""
-    readings = [a for a in doc._.kg_analyses[i] if a.lemma.lower() in TITLES and ".pl:" not in a.tag]
+    readings = [a for a in _analyses(doc)[i] if a.lemma.lower() in TITLES and ".pl:" not in a.tag]
     return set().union(*(a.cases for a in readings)) if readings else None
 
 
 def canonical_person(doc, start: int, end: int) -> str:
     """Nominative of a person's name: known parts by Morfeusz in the agreed case, unknown by endings."""
     tokens = [doc[i] for i in range(start, end)]
-    options = [doc._.kg_analyses[i] for i in range(start, end)]
+    options = [_analyses(doc)[i] for i in range(start, end)]
     known_cases = None
     feminine = None
     for k, opts in enumerate(options):
@@ -489,7 +507,7 @@ def _join(parts, tokens) -> str:
 
 def canonical_organisation(doc, start: int, end: int) -> str:
     """Nominative of an organisation name: adjectives + head noun + agreeing adjectives; the rest as written."""
-    options = [doc._.kg_analyses[i] for i in range(start, end)]
+    options = [_analyses(doc)[i] for i in range(start, end)]
     head = None
     for k, opts in enumerate(options):
         nouns = sorted((a for a in opts if a.pos == "subst" and a.lemma.lower() in ORG_HEADS),
@@ -540,7 +558,7 @@ class NameFinder:
                 self.places.update((k, span) for k in range(span.start, span.end))
         n = len(doc)
         # Every name starts with a capital: test the other tokens once here, not in each finder.
-        capital = [token.text[:1].isupper() for token in doc]
+        capital = [word[:1].isupper() for word in doc_words(doc)]
         i = 0
         while i < n:
             if i in taken or not capital[i]:
@@ -630,7 +648,7 @@ class NameFinder:
             end += 1
         cases = _context_cases(doc, i) or {"miasta": {"gen", "nom"}, "mieście": {"nom", "loc"}, "miastem": {"nom", "inst"},
                                            "miasto": {"nom", "acc"}}.get(before)
-        geo = [a for a in doc._.kg_analyses[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()
+        geo = [a for a in _analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()
                and (cases is None or a.cases & cases)]
         # Prefer an oblique reading when the cue allows one, then masculine towns (Głogowie -> Głogów).
         geo.sort(key=lambda a: (not (cases and a.cases & (cases - {"nom"})), a.gender != "m3"))
