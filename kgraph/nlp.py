@@ -195,7 +195,7 @@ def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool |
 # ---------------------------------------------------------------------------
 # components
 
-# The morfeusz component keeps each token's analyses and text in doc.user_data (spaCy's
+# The morfeusz component keeps each token's analyses, text and lemma in doc.user_data (spaCy's
 # store for a pipeline's own data): the name rules read them tens of thousands of times per
 # hundred documents, and both doc._ (an Underscore object per access) and doc[i] (a Token
 # per access) would allocate each time.
@@ -214,6 +214,8 @@ def doc_words(doc: Doc) -> list[str]:
 def doc_lemmas(doc: Doc) -> list[str]:
     """Each token's lemma, as token.lemma_ (after the kgraph_morfeusz component)."""
     return doc.user_data[_LEMMAS]
+
+
 for _name in ("kg_name", "kg_id", "kg_source"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
@@ -262,7 +264,8 @@ def morfeusz_component(doc: Doc) -> Doc:
 def token_lemmas(doc: Doc, i: int) -> frozenset[str]:
     """Every lemma a token may have, lower case, with guessed nominatives for unknown capitalised words."""
     token = doc[i]
-    options = _analyses(doc)[i] if _analyses(doc) else ()
+    found = _analyses(doc)
+    options = found[i] if found else ()
     lemmas = {token.lower_} | {a.lemma.lower() for a in options if a.tag != "ign"}
     if token.text[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
         lemmas.update(_all_guesses(token.text))
