@@ -121,15 +121,12 @@ def test_posts_of_a_city_include_its_council(store):
 
 @pytest.fixture(scope="module")
 def rdflib_dataset():
-    from rdflib import Dataset
-
     from kgraph.build import build_dataset
     from kgraph.records import load_records
     from kgraph.resources import packaged_data_dir
-    union = Dataset(default_union=True)
-    for quad in build_dataset(load_records(packaged_data_dir())).quads():
-        union.add(quad)
-    return union
+    dataset = build_dataset(load_records(packaged_data_dir()))
+    dataset.default_union = True  # the default graph is every graph, as in kgraph's queries
+    return dataset
 
 
 @pytest.mark.parametrize("params", [
