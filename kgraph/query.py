@@ -150,9 +150,10 @@ def list_queries() -> list[SavedQuery]:
     return [load_query(p.stem) for p in sorted(queries_dir().glob("*.rq"))]
 
 
-def load_query(name: str) -> SavedQuery:
-    """The saved query `name` (a file kgraph/queries/<name>.rq)."""
-    path = queries_dir() / f"{name}.rq"
+def load_query(name: str, *, internal: bool = False) -> SavedQuery:
+    """The saved query `name` (a file kgraph/queries/<name>.rq, or queries/internal/<name>.rq:
+    the pager's and the network's own queries, which users do not run by name)."""
+    path = queries_dir() / ("internal" if internal else "") / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9-]+", name) or not path.is_file():
         known = ", ".join(p.stem for p in sorted(queries_dir().glob("*.rq")))
         raise QueryNotFound(f"no saved query named '{name}'; saved queries: {known}")

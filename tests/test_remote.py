@@ -26,7 +26,7 @@ CALLS = [
     ("partners", {"city": "Kalisz", "partner": "Hautmont", "kind": "partner"}),
     ("cities-with-partners-in", {"country": "Chiny"}), ("posts", {"role": "wiceprezydent", "date": "2017-06-01"}),
     ("timeline", {}), ("timeline", {"place": "Kalisz", "from": "2024"}), ("mentions", {"entity": "Łowecz"}),
-    ("wikidata-p190", {}), ("network-nodes", {"lang": "en"}), ("network-edges", {}), ("network-sources", {}),
+    ("wikidata-p190", {}),
     ("partners", {"city": '" } ; DROP ALL ; { "'}), ("who-visited-where", {"place": "}} SELECT * WHERE {?s ?p ?o} #"}),
 ]
 
