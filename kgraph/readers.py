@@ -93,6 +93,8 @@ def decode_bytes(data: bytes, name: str) -> str:
 def read_path(path: str | Path) -> Iterator[Document]:
     """Documents from a file; ReadError for a missing, empty, binary or undecodable one."""
     path = Path(path)
+    if path.is_dir():
+        raise ReadError(f"{path}: a directory; give the files in it (e.g. {path}/*.txt)")
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
     size = path.stat().st_size

@@ -95,6 +95,13 @@ def test_unreadable_inputs_raise_read_error(tmp_path, content, message):
         list(read_path(path))
 
 
+def test_a_directory_or_a_missing_path_is_named_with_the_remedy(tmp_path):
+    with pytest.raises(ReadError, match=r"a directory; give the files in it"):
+        list(read_path(tmp_path))
+    with pytest.raises(ReadError, match=r"nothing\.txt: no such file"):
+        list(read_path(tmp_path / "nothing.txt"))
+
+
 def test_large_file_is_streamed_in_chunks_and_merged(tmp_path, extractor):
     path = tmp_path / "big.txt"
     paragraph = "Kalisz gościł Stratsimira Petkova, burmistrza Łowecza w Bułgarii. " * 40 + "\n\n"
