@@ -251,7 +251,7 @@ def morfeusz_component(doc: Doc) -> Doc:
     found, words, lemmas = [], [], []
     for token in doc:
         word = token.text
-        options = analyses(word) if token.is_alpha or "-" in word else ()
+        options = _word_analyses(word)
         lemma = options[0].lemma if options and options[0].tag != "ign" else word
         token.lemma_ = lemma
         found.append(options)
@@ -261,14 +261,23 @@ def morfeusz_component(doc: Doc) -> Doc:
     return doc
 
 
+def _word_analyses(word: str) -> tuple[Analysis, ...]:
+    """A token's analyses: words and hyphenated names only (numbers and punctuation have none)."""
+    return analyses(word) if word.isalpha() or "-" in word else ()
+
+
 def token_lemmas(doc: Doc, i: int) -> frozenset[str]:
     """Every lemma a token may have, lower case, with guessed nominatives for unknown capitalised words."""
-    token = doc[i]
-    found = _analyses(doc)
-    options = found[i] if found else ()
-    lemmas = {token.lower_} | {a.lemma.lower() for a in options if a.tag != "ign"}
-    if token.text[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
-        lemmas.update(_all_guesses(token.text))
+    return _word_lemmas(doc_words(doc)[i])
+
+
+@lru_cache(maxsize=100_000)
+def _word_lemmas(word: str) -> frozenset[str]:
+    # Cached by word: the gazetteer asks for most tokens' lemmas, and words recur in every text.
+    options = _word_analyses(word)
+    lemmas = {word.lower()} | {a.lemma.lower() for a in options if a.tag != "ign"}
+    if word[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
+        lemmas.update(_all_guesses(word))
     return frozenset(lemmas)
 
 
