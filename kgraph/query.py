@@ -143,7 +143,7 @@ def conditional_text(text: str, substitutions: dict) -> str:
 @lru_cache(maxsize=None)
 def _internal_query(name: str) -> str:
     """The text of kgraph/queries/internal/<name>.rq (packaged, so read once: the pager asks per batch)."""
-    return (queries_dir() / "internal" / f"{name}.rq").read_text(encoding="utf-8")
+    return load_query(name, internal=True).text
 
 
 def list_queries() -> list[SavedQuery]:
