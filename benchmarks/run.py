@@ -216,8 +216,8 @@ def _analyze(store_dir: str) -> dict:
 
 def _extraction(records, documents: int, *, curated: bool = False) -> dict:
     from benchmarks.synthetic import synthetic_news
-    from kgraph.extract import Extractor
-    from kgraph.readers import read_text
+    from kgraph.text.extract import Extractor
+    from kgraph.text.readers import read_text
 
     if curated:  # the seed documents, repeated
         texts = [p.read_text(encoding="utf-8") for p in sorted((packaged_data_dir() / "texts").glob("*"))]

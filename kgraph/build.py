@@ -1,6 +1,6 @@
-"""Records -> RDF. The only module that mints IRIs.
+"""Records -> RDF: the curated graph, the ontology and the date index, as N-Quads into the store.
 
-IRIs are `https://w3id.org/kgraph/id/<kind>/<record id>`; record ids are
+IRIs are minted by kgraph.terms: IRIs are `https://w3id.org/kgraph/id/<kind>/<record id>`; record ids are
 unique across all files (records.py checks), kinds are distinct path segments,
 and `IriMinter` refuses to mint one IRI for two different things, so two
 records can never share an IRI. Web sources keep their own URL as IRI.
@@ -8,7 +8,6 @@ records can never share an IRI. Web sources keep their own URL as IRI.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -16,21 +15,22 @@ from pathlib import Path
 from rdflib import Dataset, Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
-from kgraph.errors import RecordError, ValidationFailed
-from kgraph.names import ascii_fold, search_key
+from kgraph.errors import ValidationFailed
+from kgraph.names import search_key
 from kgraph.namespaces import (
-    CURATED_GRAPH, EXTRACTED_GRAPH, GEO, ID, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, UNDATED, WD,
+    CURATED_GRAPH, EXTRACTED_GRAPH, GEO, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, UNDATED, WD,
 )
 from kgraph.records import (
     Document, load_records, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
 )
 from kgraph.resources import default_data_dir
 from kgraph.store import DEFAULT_STORE, Manifest, QuadLines, write_store
+from kgraph.terms import TRUE, IriMinter, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
 from kgraph.validate import validate_graph
+from kgraph.extracted import add_extracted_graph, read_extractions
 from kgraph.vocab import ontology_graph, superclasses
 
-__all__ = ["IriMinter", "slug", "build", "build_records", "build_quads", "data_fingerprint", "build_dataset",
-           "build_curated_graph", "Lit", "text", "typed", "literal_for_date", "day_literal", "quad_adder"]
+__all__ = ["build", "build_records", "build_quads", "data_fingerprint", "build_dataset", "build_curated_graph"]
 
 PLACE_CLASSES = {"city": KGO.City, "country": KGO.Country, "region": KGO.Region}
 EVENT_CLASSES = {
@@ -41,117 +41,6 @@ DOCUMENT_CLASSES = {
     "news-listing": KGO.NewsListing, "news-item": KGO.NewsItem, "interpellation": KGO.Interpellation,
     "reply": KGO.Reply, "web-page": KGO.WebPage,
 }
-_DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
-
-
-def slug(text: str) -> str:
-    """ASCII slug for names without a curated id: 'Kamieniec Podolski' -> 'kamieniec-podolski'.
-
-    Folding is lossy ('Łowecz' and 'Lowecz' give the same slug), so IriMinter.for_name
-    adds a digest of the exact name.
-    """
-    return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-") or "x"
-
-
-class IriMinter:
-    """Mints every IRI of a build and refuses to give one IRI to two different keys."""
-
-    def __init__(self):
-        self._owner: dict[URIRef, object] = {}
-
-    def _claim(self, iri: URIRef, key) -> URIRef:
-        owner = self._owner.setdefault(iri, key)
-        if owner != key:
-            raise RecordError("<build>", None, f"two records would share the IRI {iri} ({owner} and {key}); rename one id")
-        return iri
-
-    def record(self, kind: str, record_id: str) -> URIRef:
-        return self._claim(ID[f"{kind}/{record_id}"], (kind, record_id))
-
-    def post(self, person_id: str, post: Post) -> URIRef:
-        start = post.start.lexical if post.start else "na"
-        local = f"post/{person_id}/{post.role}--{post.of}--{start}"
-        try:
-            return self._claim(ID[local], (person_id, post.where))
-        except RecordError as e:
-            raise RecordError(post.where.file, post.where.line,
-                              f"{person_id} holds the same post ({post.role} of {post.of} from {start}) twice; merge the two") from e
-
-    def for_name(self, kind: str, name: str) -> URIRef:
-        """IRI for an entity known only by name (extraction candidates)."""
-        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-        return self._claim(ID[f"{kind}/{slug(name)}-{digest}"], (kind, name))
-
-    def web_page(self, url: str) -> URIRef:
-        return self._claim(URIRef(url), ("url", url))
-
-    def bucket(self, key: str) -> URIRef:
-        """Bucket of the date index: 'YYYY-MM', 'YYYY-MM-DD' or 'undated'."""
-        return self._claim(KGI[f"bucket-{key}"], ("bucket", key))
-
-
-class Lit(str):
-    """A literal already written in N-Triples syntax ('"Kalisz"@pl', '"2020"^^<...#gYear>')."""
-    __slots__ = ()
-
-
-def _escape(value: str) -> str:
-    """N-Quads strings escape only quote, backslash, LF and CR."""
-    if "\\" in value or '"' in value or "\n" in value or "\r" in value:
-        return value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-    return value
-
-
-def text(value: str, lang: str | None = None) -> Lit:
-    """A plain or language-tagged literal."""
-    return Lit(f'"{_escape(value)}"@{lang}' if lang else f'"{_escape(value)}"')
-
-
-def typed(lexical: str, datatype: URIRef) -> Lit:
-    return Lit(f'"{_escape(lexical)}"^^<{datatype}>')
-
-
-def _from_rdflib(term):
-    if isinstance(term, URIRef):
-        return term
-    return typed(str(term), term.datatype) if term.datatype else text(str(term), term.language)
-
-
-def literal_for_date(value: PartialDate) -> Lit:
-    return typed(value.lexical, _DATE_TYPES[value.precision])
-
-
-def _decimal(value: float) -> Lit:
-    """xsd:decimal in the canonical form pyoxigraph stores (no trailing zeros, '18' not '18.0'),
-    so the graph read back from the store equals the graph built."""
-    return typed(f"{value:.6f}".rstrip("0").rstrip("."), XSD.decimal)
-
-
-def day_literal(value: date) -> Lit:
-    return typed(value.isoformat(), XSD.date)
-
-
-TRUE = typed("true", XSD.boolean)
-
-
-def quad_adder(sink: QuadLines, graph: URIRef):
-    """add(s, p, o) writing the N-Quads line of one triple of `graph` into `sink`; o may be None (nothing added).
-
-    The build writes lines, not rdflib triples: Graph.add and its serializer cost about
-    20 µs a triple, which is minutes at 10^7 triples; formatting a line costs under 1 µs.
-    Subjects and predicates are IRIs; objects IRIs or Lit.
-    """
-    tail, lines, chunk, flush = f" <{graph}> .\n", sink.lines, sink.chunk, sink.flush
-    append = lines.append
-
-    def add(s: URIRef, p: URIRef, o) -> None:
-        if o is not None:
-            append(f"<{s}> <{p}> {o}{tail}" if type(o) is Lit else f"<{s}> <{p}> <{o}>{tail}")
-            if len(lines) >= chunk:
-                flush()
-    return add
-
-
 class _GraphWriter:
     """Adds the triples of each record kind to one graph."""
 
@@ -198,8 +87,8 @@ class _GraphWriter:
         if place.country:
             self.add(node, SCHEMA.containedInPlace, self.iri(place.country))
         if place.lat is not None:
-            self.add(node, GEO.lat, _decimal(place.lat))
-            self.add(node, GEO.long, _decimal(place.long))
+            self.add(node, GEO.lat, decimal(place.lat))
+            self.add(node, GEO.long, decimal(place.long))
         if place.wikidata:
             self.add(node, SKOS.exactMatch, WD[place.wikidata])
         for qid in place.wikidata_close:
@@ -444,11 +333,10 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
     """Write into `sink` the ontology, the curated facts, the extracted facts (when `extractions`
     are given) and the date index, each in its own named graph, as N-Quads lines; the same
     records give the same lines in the same order. Returns ExtractedStats, or None."""
-    from kgraph.extracted import add_extracted_graph  # it builds on this module's minter and index
 
     add = quad_adder(sink, ONTOLOGY_GRAPH)
     for s, p, o in sorted(ontology_graph()):
-        add(s, p, _from_rdflib(o))
+        add(s, p, from_rdflib(o))
     minter = IriMinter()
     _write_curated(quad_adder(sink, CURATED_GRAPH), records, minter)
     iri = {r.id: minter.record(kind, r.id) for kind, group in (("place", records.places), ("organisation", records.organisations),
@@ -536,8 +424,6 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
     ReadError or ValidationFailed before anything is written, so a failed build
     leaves the previous store as it was.
     """
-    from kgraph.extracted import read_extractions
-
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     records = load_records(data_dir)
     extractions = read_extractions(extracted, records) if extracted else None

@@ -583,8 +583,8 @@ def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
 
 def _extract_records(paths, data_dir):
     """Extraction records for every document in `paths`, with the curated records as gazetteer."""
-    from kgraph.extract import Extractor
-    from kgraph.readers import read_path
+    from kgraph.text.extract import Extractor
+    from kgraph.text.readers import read_path
     from kgraph.records import load_records
     from kgraph.resources import default_data_dir
 
@@ -639,7 +639,7 @@ def evaluate(gold_path, paths, misses, as_json, data_dir):
     """Precision, recall and F1 of extraction on PATHS against --gold."""
     import json
 
-    from kgraph.evaluate import load_jsonl, score
+    from kgraph.text.evaluate import load_jsonl, score
 
     try:
         gold = load_jsonl(gold_path)

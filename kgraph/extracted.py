@@ -22,7 +22,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
-from kgraph.build import IriMinter, day_literal, literal_for_date, text, typed
+from kgraph.terms import IriMinter, day_literal, literal_for_date, text, typed
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
 from kgraph.names import search_key
@@ -58,8 +58,8 @@ def load_extractions(path: Path) -> list[dict]:
 def read_extractions(paths, records: Records) -> list[dict]:
     """Extraction records from `kgraph extract` output (*.jsonl) or from texts, read and
     extracted now (any other file; a directory stands for the files in it)."""
-    from kgraph.extract import Extractor
-    from kgraph.readers import read_path
+    from kgraph.text.extract import Extractor
+    from kgraph.text.readers import read_path
 
     files = []
     for path in map(Path, paths):
@@ -115,7 +115,7 @@ class _CuratedFacts:
 
 def add_extracted_graph(add, extractions: list[dict], records: Records,
                         minter: IriMinter, iri: dict[str, URIRef]) -> tuple[ExtractedStats, list[tuple]]:
-    """Add the facts of `extractions` through `add(s, p, o)` (kgraph.build.quad_adder); also returns the visits for the date
+    """Add the facts of `extractions` through `add(s, p, o)` (kgraph.terms.quad_adder); also returns the visits for the date
     index as (event, start, end, not_after, place, visitors) tuples."""
     stats = ExtractedStats()
     curated = _CuratedFacts(records, iri)

@@ -335,7 +335,7 @@ def _has_many_facts(store: ox.Store, entity) -> bool:
     return sum(1 for _ in zip(range(DRIVE_DIRECT_MAX + 1), facts)) > DRIVE_DIRECT_MAX
 
 
-_UNDATED_BUCKET = ox.NamedNode(f"{KGI}bucket-{UNDATED}")  # kgraph.build.IriMinter.bucket
+_UNDATED_BUCKET = ox.NamedNode(f"{KGI}bucket-{UNDATED}")  # kgraph.terms.IriMinter.bucket
 _INDEX = ox.NamedNode(str(INDEX_GRAPH))
 _KEY = ox.NamedNode(f"{KGI}key")
 

@@ -54,7 +54,7 @@ def _current_build(store_dir: Path) -> Path | None:
 
 
 class QuadLines:
-    """N-Quads lines kept in memory (kgraph.build.quad_adder appends to `lines`)."""
+    """N-Quads lines kept in memory (kgraph.terms.quad_adder appends to `lines`)."""
     chunk = float("inf")  # lines held before flush(); in memory, all of them
 
     def __init__(self):

@@ -9,7 +9,8 @@ from hypothesis import given, settings, strategies as st
 from rdflib import Graph, Literal
 from rdflib.compare import isomorphic
 
-from kgraph.build import IriMinter, build, build_curated_graph, slug
+from kgraph.build import build, build_curated_graph
+from kgraph.terms import IriMinter, slug
 from kgraph.errors import RecordError, StoreError
 from kgraph.export import EXPORT_FORMATS, export_graph
 from kgraph.namespaces import KGO, RDF, XSD

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kgraph.cli import cli
-from kgraph.dates import find_dates, parse_date_line
+from kgraph.text.dates import find_dates, parse_date_line
 from kgraph.errors import ReadError
-from kgraph.evaluate import load_jsonl, score
-from kgraph.extract import Extractor
-from kgraph.readers import CHUNK_CHARS, read_path, read_text
+from kgraph.text.evaluate import load_jsonl, score
+from kgraph.text.extract import Extractor
+from kgraph.text.readers import CHUNK_CHARS, read_path, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = [ROOT / "data/texts/miedzynarodowo-listing.txt", ROOT / "data/texts/interpelacja-chiny-usa.md"]

@@ -26,7 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Iterator
 
-from kgraph.dates import find_dates, parse_date_line
+from kgraph.text.dates import find_dates, parse_date_line
 from kgraph.errors import ReadError
 
 __all__ = ["Document", "read_path", "read_text", "decode_bytes", "detect_encoding", "CHUNK_CHARS"]

@@ -5,7 +5,7 @@ each entity has its curated `id` or a proposed `candidate` id and its mentions (
 offsets into the document text); each visit, role and partnership keeps the sentence, its
 offsets, the rule that fired, a confidence and the extractor version.
 
->>> from kgraph.readers import read_text
+>>> from kgraph.text.readers import read_text
 >>> doc = next(read_text("Wizyta\\n12 listopada 2025\\n6–8 listopada 2025 roku delegacja Miasta Kalisza, w składzie: "
 ...     "Krystian Kinastowski, Prezydent Miasta Kalisza, przebywała z wizytą w słowackim mieście Martin.", "a.txt"))
 >>> result = Extractor().extract(doc)
@@ -20,10 +20,11 @@ import re
 from bisect import bisect_left
 from typing import Iterable, Iterator
 
-from kgraph.dates import find_dates
+from kgraph.text.dates import find_dates
 from kgraph.names import search_key
-from kgraph.nlp import PIPELINE_VERSION, doc_lemmas, doc_words, make_pipeline
-from kgraph.readers import CHUNK_CHARS, Document
+from kgraph.text.morphology import doc_lemmas, doc_words
+from kgraph.text.pipeline import PIPELINE_VERSION, make_pipeline
+from kgraph.text.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
 
 __all__ = ["Extractor", "EXTRACTOR_VERSION", "TYPE_NAMES"]

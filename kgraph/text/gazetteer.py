@@ -1,0 +1,119 @@
+"""The gazetteer: known entities found by the lemmas of their names, so inflected mentions match."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kgraph.records import Records
+from kgraph.text.lexicon import countries
+from kgraph.text.morphology import doc_analyses, doc_words, morfeusz_component, token_lemmas
+
+__all__ = ["Gazetteer", "merge_spans"]
+
+
+@dataclass(frozen=True)
+class _Entry:
+    tokens: tuple[frozenset[str], ...]
+    label: str
+    name: str
+    id: str
+
+
+class Gazetteer:
+    """Curated entities by the lemmas of their labels and aliases: inflected mentions match."""
+
+    def __init__(self, nlp: Language, name: str = "kgraph_gazetteer"):
+        self.nlp = nlp
+        self.by_first: dict[str, list[_Entry]] = {}
+
+    def add(self, text: str, label: str, name: str, entity_id: str) -> None:
+        doc = morfeusz_component(self.nlp.make_doc(text))
+        keys = []
+        for token in doc:
+            options = doc_analyses(doc)[token.i]
+            # A one-word name must be matched as a noun: "Polscy" (adjective) is not "Polska".
+            usable = [a for a in options if a.tag != "ign" and (len(doc) > 1 or a.pos in ("subst", "depr"))]
+            keys.append(frozenset({token.lower_} | {a.lemma.lower() for a in usable}))
+        entry = _Entry(tuple(keys), label, name, entity_id)
+        for lemma in keys[0]:
+            bucket = self.by_first.setdefault(lemma, [])
+            if entry not in bucket:
+                bucket.append(entry)
+                bucket.sort(key=lambda e: -len(e.tokens))
+
+    def add_records(self, records: Records) -> "Gazetteer":
+        for place in records.places:
+            label = {"city": "CITY", "country": "COUNTRY"}.get(place.type, "CITY")
+            for text in {*place.labels.values(), *place.aliases}:
+                if re.search(r"[^\W\d_]", text) and not re.search(r"[\u0400-\u04FF]", text):
+                    self.add(text, label, place.labels["pl"], place.id)
+        for organisation in records.organisations:
+            for text in {organisation.labels["pl"], *organisation.aliases}:
+                if len(text) > 3:  # an acronym alias such as RMK would match too much
+                    self.add(text, "ORG", organisation.labels["pl"], organisation.id)
+        for person in records.people:
+            for text in {person.labels["pl"], *person.aliases}:
+                self.add(text, "PERSON", person.labels["pl"], person.id)
+        for text, (name, _code) in sorted(countries().items()):
+            self.add(text, "COUNTRY", name, None)
+        return self
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans, i = [], 0
+        lemmas = [None] * len(doc)
+        # Entries start with a capital or a digit: test first letters on plain strings,
+        # without making a Token for every word (doc[i] allocates one each time).
+        initials = [word[:1] for word in doc_words(doc)]
+        while i < len(doc):
+            if not (initials[i].isupper() or initials[i].isdigit()):
+                i += 1
+                continue
+            lemmas[i] = lemmas[i] or token_lemmas(doc, i)
+            match = None
+            for lemma in lemmas[i]:
+                for entry in self.by_first.get(lemma, ()):
+                    if match and len(entry.tokens) <= len(match.tokens):
+                        continue
+                    end = i + len(entry.tokens)
+                    if end > len(doc):
+                        continue
+                    ok = True
+                    for k in range(1, len(entry.tokens)):
+                        j = i + k
+                        lemmas[j] = lemmas[j] or token_lemmas(doc, j)
+                        if not (lemmas[j] & entry.tokens[k]):
+                            ok = False
+                            break
+                    if ok:
+                        match = entry
+            if match:
+                span = Span(doc, i, i + len(match.tokens), label=match.label)
+                span._.kg_name, span._.kg_id, span._.kg_source = match.name, match.id, "gazetteer"
+                spans.append(span)
+                i += len(match.tokens)
+            else:
+                i += 1
+        doc.ents = merge_spans(doc.ents, spans)
+        return doc
+
+
+def merge_spans(existing, new) -> tuple[Span, ...]:
+    """Keep existing spans; add new ones that overlap none of them."""
+    taken = set()
+    for span in existing:
+        taken.update(range(span.start, span.end))
+    kept = list(existing)
+    for span in new:
+        if not taken.intersection(range(span.start, span.end)):
+            kept.append(span)
+            taken.update(range(span.start, span.end))
+    return tuple(sorted(kept, key=lambda s: s.start))
+
+
+@Language.factory("kgraph_gazetteer")
+def make_gazetteer(nlp: Language, name: str) -> Gazetteer:
+    return Gazetteer(nlp, name)
+

@@ -1,0 +1,191 @@
+"""Morphology: Morfeusz 2 (SGJP) analyses, lemmas and nominatives of Polish word forms.
+
+>>> [a.lemma for a in analyses("Kaliszu") if a.is_name]
+['Kalisz']
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import morfeusz2
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kgraph.text.lexicon import CASES, NAME_LABELS
+
+__all__ = ["Analysis", "analyses", "doc_analyses", "doc_words", "doc_lemmas", "token_lemmas", "word_lemmas",
+           "inflect_nominative", "guess_nominatives"]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """One Morfeusz interpretation: lemma (without its homonym mark), tag, name labels."""
+
+    lemma: str
+    tag: str
+    labels: tuple[str, ...]
+
+    @property
+    def pos(self) -> str:
+        return self.tag.split(":", 1)[0]
+
+    @property
+    def cases(self) -> set[str]:
+        parts = self.tag.split(":")
+        return {c for part in parts[2:3] for c in part.split(".") if c in CASES} if len(parts) > 2 else set()
+
+    @property
+    def gender(self) -> str:
+        parts = self.tag.split(":")
+        return parts[3].split(".")[0] if len(parts) > 3 else ""
+
+    @property
+    def is_name(self) -> bool:
+        return bool(NAME_LABELS & set(self.labels))
+
+
+_MORFEUSZ = None
+
+
+def _morfeusz():
+    global _MORFEUSZ
+    if _MORFEUSZ is None:
+        _MORFEUSZ = morfeusz2.Morfeusz(separate_numbering=True, whitespace=morfeusz2.SKIP_WHITESPACES)
+    return _MORFEUSZ
+
+
+@lru_cache(maxsize=200_000)
+def analyses(form: str) -> tuple[Analysis, ...]:
+    """Morfeusz analyses of one word form, cached: text repeats its forms, so this is the hot path."""
+    if not form or form.isspace() or len(form) > 60:
+        return ()
+    found = []
+    for start, _end, (_orth, lemma, tag, labels, _qualifiers) in _morfeusz().analyse(form):
+        if start != 0:
+            continue  # a form Morfeusz splits ("Mosińska-Busz" is already split by spaCy)
+        found.append(Analysis(lemma.split(":", 1)[0], tag, tuple(labels)))
+    return tuple(sorted(set(found), key=lambda a: (a.tag == "ign", not a.is_name, a.lemma, a.tag)))
+
+
+@lru_cache(maxsize=50_000)
+def inflect_nominative(lemma: str, gender: str) -> str:
+    """Nominative singular of an adjective in a gender ('podstawowy', 'f' -> 'podstawowa')."""
+    if not gender or gender.startswith("m"):
+        return lemma
+    want = "f" if gender == "f" else "n"
+    try:
+        forms = _morfeusz().generate(lemma)
+    except Exception:  # Morfeusz raises on lemmas it cannot generate; fall back to the lemma
+        return lemma
+    for form, _lemma, tag, _q, _l in forms:
+        parts = tag.split(":")
+        if parts[0] in ("adj", "ppas") and parts[1] == "sg" and "nom" in parts[2].split(".") \
+                and want in parts[3].split(".") and (len(parts) < 5 or parts[-1] in ("pos", "aff")):
+            return form
+    return lemma
+
+
+# ---------------------------------------------------------------------------
+# de-inflecting names Morfeusz does not know (foreign names: Łoweczu, Petkova, Ohlmannem)
+
+# (case, ending, replacement) for masculine consonant stems, tried longest first
+_MASCULINE = [
+    ("inst", "giem", "g"), ("inst", "kiem", "k"), ("inst", "em", ""), ("gen", "a", ""), ("acc", "a", ""),
+    ("dat", "owi", ""), ("loc", "u", ""), ("loc", "cie", "t"), ("loc", "dzie", "d"), ("loc", "rze", "r"),
+    ("loc", "ście", "st"), ("loc", "le", "ł"), ("loc", "nie", "n"), ("loc", "mie", "m"), ("loc", "wie", "w"),
+    ("loc", "sie", "s"), ("loc", "zie", "z"), ("loc", "bie", "b"), ("loc", "pie", "p"), ("loc", "ie", ""),
+    ("gen", "ego", "y"), ("gen", "ego", "i"), ("inst", "ym", "y"), ("inst", "im", "i"), ("loc", "ym", "y"),
+    ("loc", "im", "i"), ("dat", "emu", "y"), ("dat", "emu", "i"),
+]
+_FEMININE = [
+    ("gen", "owej", "owa"), ("dat", "owej", "owa"), ("loc", "owej", "owa"), ("inst", "ową", "owa"), ("acc", "ową", "owa"),
+    ("gen", "iej", "a"), ("gen", "ej", "a"), ("dat", "ej", "a"), ("loc", "ej", "a"), ("inst", "ą", "a"), ("acc", "ę", "a"),
+    ("gen", "ii", "ia"), ("dat", "ii", "ia"), ("loc", "ii", "ia"), ("gen", "y", "a"), ("gen", "i", "a"),
+]
+
+
+@lru_cache(maxsize=100_000)
+def _all_guesses(form: str) -> frozenset[str]:
+    return frozenset(g.lower() for g in guess_nominatives(form))
+
+
+def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool | None = None) -> list[str]:
+    """Candidate nominatives of an unknown name form, most likely first; the form itself last.
+
+    >>> guess_nominatives("Łoweczu", {"loc"})
+    ['Łowecz', 'Łoweczu']
+    >>> guess_nominatives("Ohlmannem", {"inst"})[0], guess_nominatives("Erfurcie", {"loc"})[0]
+    ('Ohlmann', 'Erfurt')
+    """
+    found = []
+    rules = ([] if feminine is True else _MASCULINE) + ([] if feminine is False else _FEMININE)
+    for case, ending, replacement in sorted(rules, key=lambda r: -len(r[1])):
+        if cases is not None and case not in cases:
+            continue
+        if form.endswith(ending) and len(form) - len(ending) >= 2:
+            guess = form[: len(form) - len(ending)] + replacement
+            if guess not in found:
+                found.append(guess)
+    return found + [form]
+
+
+# components
+
+# The morfeusz component keeps each token's analyses, text and lemma in doc.user_data (spaCy's
+# store for a pipeline's own data): the name rules read them tens of thousands of times per
+# hundred documents, and both doc._ (an Underscore object per access) and doc[i] (a Token
+# per access) would allocate each time.
+_ANALYSES, _WORDS, _LEMMAS = "kgraph.analyses", "kgraph.words", "kgraph.lemmas"
+
+
+def doc_analyses(doc: Doc) -> list:
+    """Each token's Morfeusz analyses (after the kgraph_morfeusz component)."""
+    return doc.user_data.get(_ANALYSES) or ()
+
+
+def doc_words(doc: Doc) -> list[str]:
+    """Each token's text (after the kgraph_morfeusz component)."""
+    return doc.user_data[_WORDS]
+
+
+def doc_lemmas(doc: Doc) -> list[str]:
+    """Each token's lemma, as token.lemma_ (after the kgraph_morfeusz component)."""
+    return doc.user_data[_LEMMAS]
+
+
+@Language.component("kgraph_morfeusz")
+def morfeusz_component(doc: Doc) -> Doc:
+    """Morfeusz analyses for every token (doc_analyses(doc)[i]) and a lemma: names and nouns first."""
+    found, words, lemmas = [], [], []
+    for token in doc:
+        word = token.text
+        options = _word_analyses(word)
+        lemma = options[0].lemma if options and options[0].tag != "ign" else word
+        token.lemma_ = lemma
+        found.append(options)
+        words.append(word)
+        lemmas.append(lemma)
+    doc.user_data[_ANALYSES], doc.user_data[_WORDS], doc.user_data[_LEMMAS] = found, words, lemmas
+    return doc
+
+
+def _word_analyses(word: str) -> tuple[Analysis, ...]:
+    """A token's analyses: words and hyphenated names only (numbers and punctuation have none)."""
+    return analyses(word) if word.isalpha() or "-" in word else ()
+
+
+def token_lemmas(doc: Doc, i: int) -> frozenset[str]:
+    """Every lemma a token may have, lower case, with guessed nominatives for unknown capitalised words."""
+    return word_lemmas(doc_words(doc)[i])
+
+
+@lru_cache(maxsize=100_000)
+def word_lemmas(word: str) -> frozenset[str]:
+    # Cached by word: the gazetteer asks for most tokens' lemmas, and words recur in every text.
+    options = _word_analyses(word)
+    lemmas = {word.lower()} | {a.lemma.lower() for a in options if a.tag != "ign"}
+    if word[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
+        lemmas.update(_all_guesses(word))
+    return frozenset(lemmas)
+

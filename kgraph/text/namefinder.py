@@ -1,0 +1,367 @@
+"""Names the gazetteer does not know: people, places and organisations, by Morfeusz's name
+labels, capitalisation and the words around them (titles, prepositions, organisation heads)."""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kgraph.text.gazetteer import merge_spans
+from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, NAME_CONNECTORS, NOT_NAMES, ORG_HEADS,
+                                 PREPOSITION_CASES, TITLES, countries)
+from kgraph.text.morphology import doc_analyses, doc_words, guess_nominatives, inflect_nominative
+
+__all__ = ["NameFinder", "canonical_person", "canonical_organisation"]
+
+
+def _is_cap(token) -> bool:
+    return token.is_alpha and token.text[:1].isupper() and token.text not in NOT_NAMES
+
+
+def _has(doc, i, predicate) -> bool:
+    return any(predicate(a) for a in doc_analyses(doc)[i])
+
+
+def _is_given_name(doc, i) -> bool:
+    return _is_cap(doc[i]) and _has(doc, i, lambda a: "imię" in a.labels)
+
+
+def _is_unknown(doc, i) -> bool:
+    options = doc_analyses(doc)[i]
+    return not options or all(a.tag == "ign" for a in options)
+
+
+def _is_surname_like(doc, i) -> bool:
+    if not _is_cap(doc[i]):
+        return False
+    options = doc_analyses(doc)[i]
+    return _is_unknown(doc, i) or any(a.is_name for a in options) or not any(
+        a.pos in ("subst", "adj", "ppas", "pact") and a.lemma[:1].islower() for a in options)
+
+
+def _lemma_in(doc, i, words) -> bool:
+    return doc[i].lower_ in words or _has(doc, i, lambda a: a.lemma.lower() in words)
+
+
+def _context_cases(doc, start: int) -> set[str] | None:
+    """Cases allowed by the preposition or title right before a name."""
+    if start == 0:
+        return None
+    before = doc[start - 1]
+    if before.lower_ in PREPOSITION_CASES:
+        return PREPOSITION_CASES[before.lower_]
+    if _lemma_in(doc, start - 1, TITLES):
+        return _title_cases(doc, start - 1)
+    return None
+
+
+def _title_after(doc, k) -> int | None:
+    """Where the title of an apposition starting at `k` stands: 'sekretarz' or 'główny lekarz'
+    (one lower-case adjective first), else None."""
+    if k < len(doc) and _lemma_in(doc, k, TITLES):
+        return k
+    if k + 1 < len(doc) and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") and _lemma_in(doc, k + 1, TITLES):
+        return k + 1
+    return None
+
+
+def _title_cases(doc, i) -> set[str] | None:
+    """Cases a title word may be in; indeclinable readings ('sg.pl', all cases) say nothing."""
+    readings = [a for a in doc_analyses(doc)[i] if a.lemma.lower() in TITLES and ".pl:" not in a.tag]
+    return set().union(*(a.cases for a in readings)) if readings else None
+
+
+def canonical_person(doc, start: int, end: int) -> str:
+    """Nominative of a person's name: known parts by Morfeusz in the agreed case, unknown by endings."""
+    tokens = [doc[i] for i in range(start, end)]
+    options = [doc_analyses(doc)[i] for i in range(start, end)]
+    known_cases = None
+    feminine = None
+    for k, opts in enumerate(options):
+        names = [a for a in opts if a.is_name and a.pos == "subst" and a.lemma[:1].isupper()]
+        if names:
+            cases = set().union(*(a.cases for a in names))
+            known_cases = cases if known_cases is None else (known_cases & cases or known_cases)
+            if k == 0 and feminine is None:
+                genders = {a.gender for a in names if "imię" in a.labels}
+                feminine = genders == {"f"} if genders else None
+    context = _context_cases(doc, start)
+    title = _title_after(doc, end + 1) if end + 1 < len(doc) and doc[end].text in (",", "-", "–") else None
+    if title is not None:
+        context = _title_cases(doc, title) or context  # "Jana Melniczuk - sekretarz": apposition agrees
+    if context and known_cases:
+        known_cases = (known_cases & context) or known_cases
+    elif context:
+        known_cases = context
+    if known_cases is None and feminine is None and tokens[0].text.endswith("a") and len(tokens) > 1 \
+            and tokens[-1].text.endswith(("a", "ova", "owa", "ska", "cka")):
+        feminine = True
+    parts = []
+    for token, opts in zip(tokens, options):
+        if not token.is_alpha:
+            parts.append(token.text)
+            continue
+        if known_cases and "nom" in known_cases and any("nom" in a.cases for a in opts if a.tag != "ign") \
+                and not any(a.lemma[:1].isupper() and a.pos == "subst" and "nom" not in a.cases and a.cases & known_cases
+                            for a in opts):
+            parts.append(token.text)  # already a nominative: keep it as written
+            continue
+        names = [a for a in opts if a.lemma[:1].isupper() and a.pos == "subst"
+                 and (known_cases is None or a.cases & known_cases)
+                 and (feminine is None or (a.gender == "f") == feminine)]
+        if names:
+            parts.append(names[0].lemma)
+        elif opts and opts[0].tag != "ign" and known_cases and [a for a in opts if a.pos == "subst" and a.cases & known_cases
+                                                                and (a.gender == "f") == bool(feminine)]:
+            # a surname that is also a common noun: Klocka -> Klocek
+            noun = next(a for a in opts if a.pos == "subst" and a.cases & known_cases and (a.gender == "f") == bool(feminine))
+            parts.append(_capital(noun.lemma))
+        elif opts and opts[0].tag != "ign" and known_cases:
+            # a surname Morfeusz knows only as an adjective: Kinastowskim -> Kinastowski
+            adjectives = [a for a in opts if a.pos == "adj" and a.cases & known_cases]
+            lemma = adjectives[0].lemma if adjectives else None
+            parts.append(_capital(inflect_nominative(lemma, "f" if feminine else "m1")) if lemma else token.text)
+        elif known_cases and not (known_cases <= {"nom", "voc"}):
+            guesses = guess_nominatives(token.text, known_cases - {"nom", "voc"}, feminine)
+            parts.append(guesses[0])
+        else:
+            parts.append(token.text)
+    return _join(parts, tokens)
+
+
+def _capital(text: str) -> str:
+    return "-".join(p[:1].upper() + p[1:] for p in text.split("-"))
+
+
+def _join(parts, tokens) -> str:
+    out = ""
+    for part, token in zip(parts, tokens):
+        out += part + (token.whitespace_ and " ")
+    return re.sub(r"\s*-\s*", "-", out.strip())
+
+
+def canonical_organisation(doc, start: int, end: int) -> str:
+    """Nominative of an organisation name: adjectives + head noun + agreeing adjectives; the rest as written."""
+    options = [doc_analyses(doc)[i] for i in range(start, end)]
+    head = None
+    for k, opts in enumerate(options):
+        nouns = sorted((a for a in opts if a.pos == "subst" and a.lemma.lower() in ORG_HEADS),
+                       key=lambda a: (bool(a.labels), ":pl:" in a.tag))
+        if nouns:
+            head = (k, nouns[0])
+            break
+    if head is None:
+        return _join([doc[i].text for i in range(start, end)], [doc[i] for i in range(start, end)])
+    k_head, noun = head
+    cases, gender = noun.cases, noun.gender
+    parts = []
+    for k in range(end - start):
+        token = doc[start + k]
+        opts = options[k]
+        word = token.text
+        if k == k_head:
+            word = _case_like(noun.lemma, token.text)
+        elif k < k_head or k == k_head + 1 or (k > k_head and parts and parts[-1] != word and _agrees(opts, cases, gender)
+                                                 and all(_agrees(options[j], cases, gender) for j in range(k_head + 1, k))):
+            adjectives = [a for a in opts if a.pos in ("adj", "ppas") and a.cases & cases]
+            if adjectives and (k < k_head or _agrees(opts, cases, gender)):
+                word = _case_like(inflect_nominative(adjectives[0].lemma, gender), token.text)
+        parts.append(word)
+    return _join(parts, [doc[i] for i in range(start, end)])
+
+
+def _agrees(opts, cases, gender) -> bool:
+    return any(a.pos in ("adj", "ppas") and a.cases & cases and (not gender or gender in a.tag) for a in opts)
+
+
+def _case_like(word: str, model: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+class NameFinder:
+    """People, places and organisations the gazetteer does not know."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        taken = set()
+        self.places = {}
+        for span in doc.ents:
+            taken.update(range(span.start, span.end))
+            if span.label_ == "CITY":
+                self.places.update((k, span) for k in range(span.start, span.end))
+        n = len(doc)
+        # Every name starts with a capital: test the other tokens once here, not in each finder.
+        capital = [word[:1].isupper() for word in doc_words(doc)]
+        i = 0
+        while i < n:
+            if i in taken or not capital[i]:
+                i += 1
+                continue
+            found = self._organisation(doc, i, taken) or self._person(doc, i, taken) or self._place(doc, i, taken)
+            if found:
+                span = found
+                spans.append(span)
+                taken.update(range(span.start, span.end))
+                i = span.end
+            else:
+                i += 1
+        # An organisation named after its city ("Rada Miejska Łowecz") contains that city's mention:
+        # the organisation takes the tokens and the city is kept among the nested mentions.
+        inside_org = {}
+        for org in spans:
+            if org.label_ == "ORG":
+                inside_org.update((k, org) for k in range(org.start, org.end))
+        existing = list(doc.ents)
+        nested = [e for e in existing if inside_org.get(e.start) is not None and inside_org.get(e.start) is inside_org.get(e.end - 1)]
+        nested_starts = {e.start for e in nested}
+        for org in (s for s in spans if s.label_ == "ORG"):
+            for k in range(org.start + 1, org.end):
+                if doc[k - 1].lower_ in ("w", "we") and k not in nested_starts:
+                    place = self._place(doc, k, set())
+                    if place is not None and place.end <= org.end:
+                        nested.append(place)
+                        nested_starts.add(k)
+        doc.spans["kg_nested"] = nested
+        nested_ids = {(e.start, e.end) for e in nested}
+        doc.ents = merge_spans([e for e in existing if (e.start, e.end) not in nested_ids], spans)
+        return doc
+
+    def _person(self, doc, i, taken):
+        n = len(doc)
+        if not _is_cap(doc[i]) or doc[i].is_upper:
+            return None
+        title_before = i > 0 and _lemma_in(doc, i - 1, TITLES)
+        given = _is_given_name(doc, i)
+        end = i + 1
+        while end < n and end - i < 4 and end not in taken:
+            token = doc[end]
+            if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(token) and not _lemma_in(doc, end, ORG_HEADS)
+                                               and not _has(doc, end, lambda a: "nazwa_geograficzna" in a.labels))) \
+                    and not token.is_upper:
+                end += 1
+            elif token.text == "-" and not token.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < n \
+                    and _is_surname_like(doc, end + 1):
+                end += 2
+            elif token.lower_ in ("de", "van", "von", "der", "di", "da", "le") and end + 1 < n and _is_cap(doc[end + 1]):
+                end += 2
+            else:
+                break
+        if end - i < 2:
+            return None
+        apposition = end < n and doc[end].text in (",", "-", "–") and _title_after(doc, end + 1) is not None
+        unknown_first = _is_unknown(doc, i)
+        # A name needs evidence: a known first name, a title before it, or a title in apposition.
+        if not (given or title_before or apposition):
+            return None
+        if not given and not unknown_first and not title_before and not apposition:
+            return None
+        # Geographic or organisational words are not people ("Rada Miasta", "Stany Zjednoczone").
+        if all(_lemma_in(doc, k, TITLES) or doc[k].lower_ in ("panie", "pani", "pan") for k in range(i, end)):
+            return None  # "Szanowny Panie Radny": a form of address, not a name
+        if _lemma_in(doc, i, ORG_HEADS) or (not given and _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels)):
+            return None
+        span = Span(doc, i, end, label="PERSON")
+        span._.kg_name = canonical_person(doc, i, end)
+        span._.kg_source = "names"
+        return span
+
+    def _place(self, doc, i, taken):
+        if not _is_cap(doc[i]) or i == 0:
+            return None
+        before = doc[i - 1].lower_
+        cue = before in ("w", "we", "z", "ze", "do", "koło", "miasta", "mieście", "miastem", "miasto", "miast",
+                         "miastach", "gminy", "gminie", "partnerem", "partnera")
+        geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
+        unknown = _is_unknown(doc, i)
+        if not cue or not (geographic or (unknown and before.startswith("miast"))):
+            return None
+        end = i + 1
+        while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
+                _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
+            end += 1
+        cases = _context_cases(doc, i) or {"miasta": {"gen", "nom"}, "mieście": {"nom", "loc"}, "miastem": {"nom", "inst"},
+                                           "miasto": {"nom", "acc"}}.get(before)
+        geo = [a for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()
+               and (cases is None or a.cases & cases)]
+        # Prefer an oblique reading when the cue allows one, then masculine towns (Głogowie -> Głogów).
+        geo.sort(key=lambda a: (not (cases and a.cases & (cases - {"nom"})), a.gender != "m3"))
+        if end - i == 1:
+            if geo:
+                name = geo[0].lemma
+            elif cases and not before.startswith("miast"):
+                name = guess_nominatives(doc[i].text, cases - {"nom", "voc"})[0]
+            else:
+                name = doc[i].text  # "miasta Revuca": a foreign name in apposition stays nominative
+        else:
+            name = canonical_organisation(doc, i, end) if geo else _join([t.text for t in doc[i:end]], list(doc[i:end]))
+            if geo:
+                name = geo[0].lemma + name[len(_case_like(geo[0].lemma, doc[i].text)):] if name.startswith(doc[i].text) \
+                    else name
+        label = "COUNTRY" if name in countries() else "CITY"
+        span = Span(doc, i, end, label=label)
+        span._.kg_name, span._.kg_source = name, "names"
+        return span
+
+    def _organisation(self, doc, i, taken):
+        n = len(doc)
+        token = doc[i]
+        if not token.text[:1].isupper():
+            return None
+        if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start:
+            return None  # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej")
+        acronym = token.is_upper and token.is_alpha and 2 <= len(token.text) <= 6 and not re.fullmatch(r"[IVXLC]+", token.text)
+        head_at = None
+        for k in range(i, min(i + 3, n)):
+            if k in taken or not doc[k].text[:1].isupper():
+                break
+            if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
+                head_at = k
+                break
+            if not _has(doc, k, lambda a: a.pos in ("adj", "ppas")):
+                break
+        if acronym and not token.whitespace_ and i + 1 < n and doc[i + 1].text == ".":
+            acronym = False  # "KPM.003.0002.2026": a reference number, not a name
+        if head_at is None and not acronym:
+            return None
+        end = (head_at if head_at is not None else i) + 1
+        while end < n:
+            if end in taken:
+                place = self.places.get(end)
+                if place is None or place.start != end or head_at is None:
+                    break
+                end = place.end
+                taken.difference_update(range(place.start, place.end))
+                continue
+            token_end = doc[end]
+            if token_end.text[:1].isupper() and token_end.is_alpha or token_end.is_digit:
+                end += 1
+            elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (end + 1) not in taken and (
+                    doc[end + 1].text[:1].isupper() or doc[end + 1].is_digit or doc[end + 1].text == "."):
+                if token_end.text == "." and doc[end - 1].lower_ != "im" and not (
+                        len(doc[end - 1].text) == 1 and doc[end - 1].is_upper):
+                    break
+                end += 1
+            elif token_end.text == "." and (doc[end - 1].lower_ == "im" or (
+                    len(doc[end - 1].text) == 1 and doc[end - 1].is_upper)) and end + 1 < n and doc[end + 1].text[:1].isupper():
+                end += 1
+            else:
+                break
+        while end > i + 1 and (doc[end - 1].lower_ in NAME_CONNECTORS or doc[end - 1].text == "."):
+            end -= 1
+        if end - i < 2 and not (acronym and end - i == 1 and len(token.text) >= 3):
+            return None
+        if head_at is not None and end - i == 1:
+            return None
+        span = Span(doc, i, end, label="ORG")
+        span._.kg_name = canonical_organisation(doc, i, end)
+        span._.kg_source = "names"
+        return span
+
+
+@Language.factory("kgraph_names")
+def make_name_finder(nlp: Language, name: str) -> NameFinder:
+    return NameFinder()
+

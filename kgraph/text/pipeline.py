@@ -1,0 +1,76 @@
+"""The Polish pipeline: spacy.blank("pl") with kgraph's registered components.
+
+    kgraph_sentences   sentence starts: . ! ? and line breaks, not after abbreviations (r., im., św.)
+    kgraph_morfeusz    Morfeusz 2 (SGJP) analyses per token, cached per word form; token.lemma_
+    kgraph_gazetteer   curated entities found by lemma, so every inflected form matches
+    kgraph_names       unknown people, places and organisations, by Morfeusz name labels and cues
+
+Entities end up in doc.ents with labels PERSON, CITY, COUNTRY, ORG; each span carries
+span._.kg_name (canonical nominative form) and span._.kg_id (curated id, or None).
+
+>>> nlp = make_pipeline()
+>>> doc = nlp("Kalisz gościł Stratsimira Petkova, burmistrza Łowecza w Bułgarii.")
+>>> [(e.label_, e._.kg_name) for e in doc.ents]
+[('CITY', 'Kalisz'), ('PERSON', 'Stratsimir Petkov'), ('CITY', 'Łowecz'), ('COUNTRY', 'Bułgaria')]
+"""
+from __future__ import annotations
+
+import numpy
+import spacy
+from spacy.attrs import SENT_START
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kgraph.records import Records
+from kgraph.text import gazetteer, morphology, namefinder  # noqa: F401  (they register their components)
+from kgraph.text.lexicon import ABBREVIATIONS
+
+__all__ = ["make_pipeline", "PIPELINE_VERSION"]
+
+PIPELINE_VERSION = "kgraph-pl-rules/1"
+
+for _name in ("kg_name", "kg_id", "kg_source"):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=None)
+
+
+@Language.component("kgraph_sentences")
+def sentences(doc: Doc) -> Doc:
+    """Sentence starts after . ! ? … (not after an abbreviation or an initial) and at line breaks."""
+    # Set through from_array: the per-token is_sent_start setter rescans the whole doc each time.
+    starts = numpy.full((len(doc), 1), -1, dtype="int32")
+    previous = None
+    for token in doc:
+        start = token.i == 0
+        if previous is not None:
+            if "\n" in previous.text or "\n" in previous.whitespace_:
+                start = True
+            elif previous.text in (".", "!", "?", "…", "...") and token.is_title | token.is_upper | (not token.is_alpha):
+                before = doc[previous.i - 1] if previous.i > 0 else None
+                abbreviation = before is not None and previous.text == "." and not before.whitespace_ and (
+                    before.lower_ in ABBREVIATIONS or (len(before.text) == 1 and before.is_upper))
+                start = not abbreviation
+        if start:
+            starts[token.i, 0] = 1
+        previous = token
+    if len(doc):
+        doc.from_array([SENT_START], starts.astype("uint64"))
+    return doc
+
+
+
+def make_pipeline(records: Records | None = None) -> Language:
+    """spacy.blank("pl") with kgraph's components; the gazetteer holds `records` (default: packaged data)."""
+    if records is None:
+        from kgraph.records import load_records
+        from kgraph.resources import packaged_data_dir
+
+        records = load_records(packaged_data_dir())
+    nlp = spacy.blank("pl")
+    nlp.max_length = 2_000_000
+    nlp.add_pipe("kgraph_sentences")
+    nlp.add_pipe("kgraph_morfeusz")
+    nlp.add_pipe("kgraph_gazetteer").add_records(records)
+    nlp.add_pipe("kgraph_names")
+    return nlp
+
