@@ -28,6 +28,7 @@ from kgraph.store import DEFAULT_STORE, Manifest, QuadLines, write_store
 from kgraph.terms import TRUE, IriMinter, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
 from kgraph.validate import validate_graph
 from kgraph.extracted import add_extracted_graph, read_extractions
+from kgraph.text.home import default_home
 from kgraph.vocab import ontology_graph, superclasses
 
 __all__ = ["build", "build_records", "build_quads", "data_fingerprint", "build_dataset", "build_curated_graph"]
@@ -426,7 +427,7 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     records = load_records(data_dir)
-    extractions = read_extractions(extracted, records) if extracted else None
+    extractions = read_extractions(extracted, records, default_home=default_home(data_dir)) if extracted else None
     return build_records(records, store_dir, shacl=shacl, extractions=extractions, data_dir=str(data_dir),
                          fingerprint=data_fingerprint(data_dir), extracted=extracted)
 

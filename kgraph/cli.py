@@ -581,14 +581,12 @@ def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
         click.echo(f"pushed {count} triples into <{into or graph}>", err=True)
 
 
-def _extract_records(paths, data_dir):
+def _extract_records(paths, data_dir, home):
     """Extraction records for every document in `paths`, with the curated records as gazetteer."""
-    from kgraph.text.extract import Extractor
+    from kgraph.text.extract import make_extractor
     from kgraph.text.readers import read_path
-    from kgraph.records import load_records
-    from kgraph.resources import default_data_dir
 
-    extractor = Extractor(load_records(data_dir or default_data_dir()))
+    extractor = make_extractor(data_dir, home=home)
     for path in paths:
         yield from extractor.extract_all(read_path(path))
 
@@ -598,8 +596,11 @@ def _extract_records(paths, data_dir):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "table"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write to this file (atomically) instead of stdout.")
+@click.option("--home", default=None, metavar="TOWN",
+              help="The town that published the texts [default: the Polish town each text is about, else `home` "
+                   "in the data's settings.yaml].")
 @data_option("Curated records used to recognise and link known entities.")
-def extract(paths, fmt, out, data_dir):
+def extract(paths, fmt, out, data_dir, home):
     """Find people, places, organisations, visits and posts in Polish texts.
 
     PATHS are news listings, letters, news items, HTML pages or plain UTF-8 (cp1250 and
@@ -611,7 +612,7 @@ def extract(paths, fmt, out, data_dir):
 
     try:
         lines = []
-        for record in _extract_records(paths, data_dir):
+        for record in _extract_records(paths, data_dir, home):
             if fmt == "jsonl":
                 lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
                 continue
@@ -634,8 +635,11 @@ def extract(paths, fmt, out, data_dir):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--misses", is_flag=True, help="List every missed and spurious item.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--home", default=None, metavar="TOWN",
+              help="The town that published the texts [default: the Polish town each text is about, else `home` "
+                   "in the data's settings.yaml].")
 @data_option("Curated records used to recognise and link known entities.")
-def evaluate(gold_path, paths, misses, as_json, data_dir):
+def evaluate(gold_path, paths, misses, as_json, data_dir, home):
     """Precision, recall and F1 of extraction on PATHS against --gold."""
     import json
 
@@ -643,7 +647,7 @@ def evaluate(gold_path, paths, misses, as_json, data_dir):
 
     try:
         gold = load_jsonl(gold_path)
-        predicted = {str(r["doc"]).rsplit("/", 1)[-1]: r for r in _extract_records(paths, data_dir)}
+        predicted = {str(r["doc"]).rsplit("/", 1)[-1]: r for r in _extract_records(paths, data_dir, home)}
     except KgraphError as e:
         _fail(e)
     result = score(gold, predicted)

@@ -55,9 +55,10 @@ def load_extractions(path: Path) -> list[dict]:
     return records
 
 
-def read_extractions(paths, records: Records) -> list[dict]:
+def read_extractions(paths, records: Records, *, default_home: str | None = None) -> list[dict]:
     """Extraction records from `kgraph extract` output (*.jsonl) or from texts, read and
-    extracted now (any other file; a directory stands for the files in it)."""
+    extracted now (any other file; a directory stands for the files in it); `default_home` is
+    the publishing town of texts that name none."""
     from kgraph.text.extract import Extractor
     from kgraph.text.readers import read_path
 
@@ -74,7 +75,7 @@ def read_extractions(paths, records: Records) -> list[dict]:
         if path.suffix == ".jsonl":
             extractions += load_extractions(path)
             continue
-        extractor = extractor or Extractor(records)
+        extractor = extractor or Extractor(records, default_home=default_home)
         extractions += extractor.extract_all(read_path(path))
     return extractions
 

@@ -8,7 +8,7 @@ offsets, the rule that fired, a confidence and the extractor version.
 >>> from kgraph.text.readers import read_text
 >>> doc = next(read_text("Wizyta\\n12 listopada 2025\\n6–8 listopada 2025 roku delegacja Miasta Kalisza, w składzie: "
 ...     "Krystian Kinastowski, Prezydent Miasta Kalisza, przebywała z wizytą w słowackim mieście Martin.", "a.txt"))
->>> result = Extractor().extract(doc)
+>>> result = Extractor(default_home="Kalisz").extract(doc)
 >>> [(v["visitor"], v["place"], v["start"], v["end"]) for v in result["visits"]]
 [('Kalisz', 'Martin', '2025-11-06', '2025-11-08'), ('Krystian Kinastowski', 'Martin', '2025-11-06', '2025-11-08')]
 >>> [(r["person"], r["role"], r["of"]) for r in result["roles"]]
@@ -21,13 +21,14 @@ from bisect import bisect_left
 from typing import Iterable, Iterator
 
 from kgraph.text.dates import find_dates
+from kgraph.text.home import check_home, default_home, publishing_town
 from kgraph.names import search_key
 from kgraph.text.morphology import doc_lemmas, doc_words
 from kgraph.text.pipeline import PIPELINE_VERSION, make_pipeline
 from kgraph.text.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
 
-__all__ = ["Extractor", "EXTRACTOR_VERSION", "TYPE_NAMES"]
+__all__ = ["Extractor", "make_extractor", "EXTRACTOR_VERSION", "TYPE_NAMES"]
 
 EXTRACTOR_VERSION = f"kgraph-extract/1 ({PIPELINE_VERSION})"
 # The fields that make two extracted facts the same fact.
@@ -68,9 +69,12 @@ def _role_name(text: str) -> str | None:
 class Extractor:
     """One pipeline, many documents: `extract(document)` gives the FORMAT.md record for it."""
 
-    def __init__(self, records: Records | None = None, *, home: str = "Kalisz"):
+    def __init__(self, records: Records | None = None, *, home: str | None = None, default_home: str | None = None):
+        """`home` fixes the publishing town of every document; without it each document's is
+        inferred from its text (kgraph.text.home), falling back to `default_home`."""
         self.nlp = make_pipeline(records)
         self.home = home
+        self.default_home = default_home
 
     def extract_all(self, documents: Iterable[Document]) -> Iterator[dict]:
         """Records for documents; chunks of one big file are merged into one record."""
@@ -101,7 +105,9 @@ class Extractor:
         doc = self.nlp(text)
         dates = find_dates(text, reference=document.date)
         entities = self._entities(doc, document)
-        state = _State(self.home, document, doc, dates)
+        title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
+        home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
+        state = _State(home, document, doc, dates)
         ents = list(doc.ents)
         starts = [e.start for e in ents]
         for sentence in doc.sents:
@@ -112,6 +118,7 @@ class Extractor:
             "title": document.title,
             "date": document.date,
             "extractor": EXTRACTOR_VERSION,
+            "home": home,
             "entities": entities,
             **{field: _unique(getattr(state, field), keys) for field, keys in _FACT_KEYS.items()},
         }
@@ -124,10 +131,39 @@ class Extractor:
             if not kind or not name:
                 continue
             key = (kind, search_key(name))
-            entry = found.setdefault(key, {"type": kind, "name": name, **(
-                {"id": span._.kg_id} if span._.kg_id else {"candidate": _candidate_id(kind, name)}), "mentions": []})
+            entry = found.get(key)
+            if entry is None:
+                entry = found[key] = {"type": kind, "name": name, **(
+                    {"id": span._.kg_id} if span._.kg_id else {"candidate": _candidate_id(kind, name)})}
+                place = span._.kg_place
+                if place is not None:  # GeoNames: the map needs where it is
+                    entry.update(geonames=place.geonames, country=place.country, lat=place.lat, long=place.long)
+                entry["mentions"] = []
             entry["mentions"].append([document.offset + span.start_char, document.offset + span.end_char, span.text])
         return list(found.values())
+
+
+def make_extractor(data_dir=None, *, home: str | None = None) -> Extractor:
+    """An Extractor with the curated records of `data_dir` (default: ./data or the packaged data)
+    as gazetteer and its settings.yaml's `home` as the default publishing town; `home` fixes the
+    town for every document (ParameterError, with the closest names, when it is no Polish town)."""
+    from kgraph.records import load_records
+    from kgraph.resources import default_data_dir
+
+    data_dir = data_dir or default_data_dir()
+    records = load_records(data_dir)
+    return Extractor(records, home=check_home(home, records) if home else None, default_home=default_home(data_dir))
+
+
+def _adjective_of(word: str, town: str | None) -> bool:
+    """Whether `word` is the town's adjective: "śmigielska" of Śmigiel, "kaliska" of Kalisz, "raciborska" of Racibórz."""
+    if not town or not re.search(r"(sk|ck|ńsk)\w+$", word):
+        return False
+    stem, key = search_key(word), search_key(town)
+    common = 0
+    while common < min(len(stem), len(key)) and stem[common] == key[common]:
+        common += 1
+    return common >= 3 and common >= min(4, len(key) - 2)
 
 
 def _candidate_id(kind: str, name: str) -> str:
@@ -276,8 +312,8 @@ class _State:
                 visitor_city = after[0] if after else None
                 if visitor_city is not None and visitor_city is destination:
                     visitor_city = None
-            origin = visitor_city._.kg_name if visitor_city else (self.home if re.search(r"kalisk\w* delegac", low)
-                                                                  else None)
+            origin = visitor_city._.kg_name if visitor_city else (
+                self.home if idx is not None and idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home) else None)
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation", 0.9)
                 for person in people:
@@ -389,7 +425,7 @@ class _State:
 
     def _partnerships(self, sentence, ents, low):
         kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)
-        if not kind:
+        if not kind or not self.home:
             return
         cities = [e for e in ents if e.label_ == "CITY" and e._.kg_name != self.home]
         since = None

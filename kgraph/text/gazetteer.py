@@ -20,6 +20,7 @@ class _Entry:
     label: str
     name: str
     id: str
+    country: str | None = None
 
 
 class Gazetteer:
@@ -29,7 +30,7 @@ class Gazetteer:
         self.nlp = nlp
         self.by_first: dict[str, list[_Entry]] = {}
 
-    def add(self, text: str, label: str, name: str, entity_id: str) -> None:
+    def add(self, text: str, label: str, name: str, entity_id: str, country: str | None = None) -> None:
         doc = morfeusz_component(self.nlp.make_doc(text))
         keys = []
         for token in doc:
@@ -37,7 +38,7 @@ class Gazetteer:
             # A one-word name must be matched as a noun: "Polscy" (adjective) is not "Polska".
             usable = [a for a in options if a.tag != "ign" and (len(doc) > 1 or a.pos in ("subst", "depr"))]
             keys.append(frozenset({token.lower_} | {a.lemma.lower() for a in usable}))
-        entry = _Entry(tuple(keys), label, name, entity_id)
+        entry = _Entry(tuple(keys), label, name, entity_id, country)
         for lemma in keys[0]:
             bucket = self.by_first.setdefault(lemma, [])
             if entry not in bucket:
@@ -49,7 +50,7 @@ class Gazetteer:
             label = {"city": "CITY", "country": "COUNTRY"}.get(place.type, "CITY")
             for text in {*place.labels.values(), *place.aliases}:
                 if re.search(r"[^\W\d_]", text) and not re.search(r"[\u0400-\u04FF]", text):
-                    self.add(text, label, place.labels["pl"], place.id)
+                    self.add(text, label, place.labels["pl"], place.id, place.country)
         for organisation in records.organisations:
             for text in {organisation.labels["pl"], *organisation.aliases}:
                 if len(text) > 3:  # an acronym alias such as RMK would match too much
@@ -92,6 +93,7 @@ class Gazetteer:
             if match:
                 span = Span(doc, i, i + len(match.tokens), label=match.label)
                 span._.kg_name, span._.kg_id, span._.kg_source = match.name, match.id, "gazetteer"
+                span._.kg_country = match.country
                 spans.append(span)
                 i += len(match.tokens)
             else:

@@ -187,5 +187,8 @@ def word_lemmas(word: str) -> frozenset[str]:
     lemmas = {word.lower()} | {a.lemma.lower() for a in options if a.tag != "ign"}
     if word[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
         lemmas.update(_all_guesses(word))
+    if word[:1].isupper():
+        # an adjective in a name agrees with its noun: "Białej Cerkwi" is "Biała Cerkiew", "Nowym Mieście" "Nowe Miasto"
+        lemmas.update(inflect_nominative(a.lemma, a.gender).lower() for a in options if a.pos == "adj" and a.gender[:1] in "fn")
     return frozenset(lemmas)
 

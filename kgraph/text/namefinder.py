@@ -8,11 +8,30 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kgraph.text.gazetteer import merge_spans
-from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, NAME_CONNECTORS, NOT_NAMES, ORG_HEADS,
+from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, NAME_CONNECTORS, NOT_NAMES, ORG_HEADS,
                                  PREPOSITION_CASES, TITLES, countries)
-from kgraph.text.morphology import doc_analyses, doc_words, guess_nominatives, inflect_nominative
+from kgraph.text.morphology import (doc_analyses, doc_lemmas, doc_words, guess_nominatives, inflect_nominative,
+                                    token_lemmas)
+from kgraph.text.places import name_tokens, place_index, resolve
 
 __all__ = ["NameFinder", "canonical_person", "canonical_organisation"]
+
+# Words right before a place name that say it is one: prepositions of place and "miasto" forms.
+PLACE_CUES = {"w", "we", "z", "ze", "do", "koło", "pod", "miasta", "mieście", "miastem", "miasto", "miast", "miastach",
+              "gminy", "gminie", "gmina", "gminą", "partnerem", "partnera", "miejscowości", "miejscowość", "wsi", "wieś"}
+# Verbs whose object is a place: "odwiedzili Poznań".
+VISITING_VERBS = {"odwiedzić", "odwiedzać", "zwiedzić", "zwiedzać", "opuścić", "reprezentować"}
+# Nouns whose genitive complement is a town: "mieszkańcy Krosna", "władze Śmigla".
+PLACE_HEADS = {"mieszkaniec", "mieszkanka", "władze", "samorząd", "ratusz", "herb", "centrum", "okolica", "obchody"}
+# Continents and parts of the world: geographic names, never towns.
+CONTINENTS = {"europa", "azja", "afryka", "ameryka", "australia", "antarktyda", "oceania", "skandynawia", "bałkany"}
+# Capitalised words of title phrases and bodies ("Burmistrz Miasta", "Rady Gminy"): never part of a person's name.
+NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urząd", "rejon", "okręg", "obwód", "region",
+                       "starostwo", "sejmik", "zarząd", "wydział", "pan", "pani", "państwo"}
+# Words inside a place name written in lower case.
+NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
+# Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
+COMMON_POS = {"subst", "adj", "adja", "adv", "fin", "praet", "inf", "ger", "pact", "ppas", "impt", "conj", "prep", "qub"}
 
 
 def _is_cap(token) -> bool:
@@ -181,6 +200,39 @@ def _case_like(word: str, model: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
+def _first_name_not_place(doc, span) -> bool:
+    """A one-word town between a title and a surname is a first name: "burmistrz Martin Mrkos"."""
+    i = span.start
+    return span.label_ == "CITY" and span.end == i + 1 and 0 < i and i + 1 < len(doc) \
+        and _lemma_in(doc, i - 1, TITLES) and not _is_given_name(doc, i + 1) and _is_cap(doc[i + 1]) and doc[i + 1].ent_type_ == "" \
+        and _is_surname_like(doc, i + 1) and not _has(doc, i + 1, lambda a: "nazwa_geograficzna" in a.labels)
+
+
+def _not_in_name(doc, i) -> bool:
+    """A title or body word ("Burmistrz", "Miasta", "Rady"), or a town with no name reading: not part of a person's name."""
+    options = doc_analyses(doc)[i]
+    if any("imię" in a.labels or "nazwisko" in a.labels for a in options):
+        return False
+    if any(a.lemma.lower() in NOT_IN_PERSON_NAMES or (a.lemma.lower() in TITLES and a.pos == "subst") for a in options):
+        return True
+    return bool(options) and all("nazwa_geograficzna" in a.labels or a.tag == "ign" for a in options) \
+        and not all(a.tag == "ign" for a in options)
+
+
+def _first_word_readings(doc, i) -> dict[str, int]:
+    """Lower-case readings of token i to look places up by, with their trust (0 most trusted):
+    Morfeusz's geographic lemmas, the word itself, its other lemmas, then guessed nominatives."""
+    word = doc_words(doc)[i]
+    options = doc_analyses(doc)[i]
+    tiers = ([a.lemma.lower() for a in options if "nazwa_geograficzna" in a.labels], [word.lower()],
+             [a.lemma.lower() for a in options if a.tag != "ign"], token_lemmas(doc, i))
+    readings: dict[str, int] = {}
+    for trust, tier in enumerate(tiers):
+        for reading in sorted(tier):
+            readings.setdefault(reading, trust)
+    return readings
+
+
 class NameFinder:
     """People, places and organisations the gazetteer does not know."""
 
@@ -188,10 +240,15 @@ class NameFinder:
         spans = []
         taken = set()
         self.places = {}
+        known_countries = countries()
+        self.mentioned = set()
+        doc.ents = [e for e in doc.ents if not _first_name_not_place(doc, e)]
         for span in doc.ents:
             taken.update(range(span.start, span.end))
             if span.label_ == "CITY":
                 self.places.update((k, span) for k in range(span.start, span.end))
+            elif span.label_ == "COUNTRY" and span._.kg_name in known_countries:
+                self.mentioned.add(known_countries[span._.kg_name][1])
         n = len(doc)
         # Every name starts with a capital: test the other tokens once here, not in each finder.
         capital = [word[:1].isupper() for word in doc_words(doc)]
@@ -205,6 +262,8 @@ class NameFinder:
                 span = found
                 spans.append(span)
                 taken.update(range(span.start, span.end))
+                if span.label_ == "CITY":
+                    self.places.update((k, span) for k in range(span.start, span.end))
                 i = span.end
             else:
                 i += 1
@@ -231,12 +290,12 @@ class NameFinder:
 
     def _person(self, doc, i, taken):
         n = len(doc)
-        if not _is_cap(doc[i]) or doc[i].is_upper:
+        if not _is_cap(doc[i]) or doc[i].is_upper or _not_in_name(doc, i):
             return None
         title_before = i > 0 and _lemma_in(doc, i - 1, TITLES)
         given = _is_given_name(doc, i)
         end = i + 1
-        while end < n and end - i < 4 and end not in taken:
+        while end < n and end - i < 4 and end not in taken and not _not_in_name(doc, end):
             token = doc[end]
             if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(token) and not _lemma_in(doc, end, ORG_HEADS)
                                                and not _has(doc, end, lambda a: "nazwa_geograficzna" in a.labels))) \
@@ -269,13 +328,50 @@ class NameFinder:
         return span
 
     def _place(self, doc, i, taken):
-        if not _is_cap(doc[i]) or i == 0:
+        if not _is_cap(doc[i]):
             return None
-        before = doc[i - 1].lower_
-        cue = before in ("w", "we", "z", "ze", "do", "koło", "miasta", "mieście", "miastem", "miasto", "miast",
-                         "miastach", "gminy", "gminie", "partnerem", "partnera")
+        before = doc[i - 1].lower_ if i > 0 else ""
+        cue = before in PLACE_CUES or (i > 0 and _lemma_in(doc, i - 1, VISITING_VERBS))
         geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
+        known = self._geonames(doc, i, taken)
+        if known is not None:
+            end, name, candidates = known
+            in_list = before in (",", "i", "oraz", "-", "–", "/") and self.places.get(i - 2) is not None
+            common = not geographic and _has(doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS) \
+                or _lemma_in(doc, i, TITLES)
+            big = max(p.population for p in candidates) >= 50_000
+            # One word that is only an adjective here ("Kaliska Orkiestra") or a given name is not a place alone.
+            lone_adjective = end - i == 1 and not geographic and _has(doc, i, lambda a: a.pos == "adj")
+            given = end - i == 1 and _is_given_name(doc, i)
+            titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
+            continent = end - i == 1 and _lemma_in(doc, i, CONTINENTS)
+            if not lone_adjective and not given and not continent and (
+                    cue or in_list or (titled and geographic)
+                    or (big and not common and (geographic or not doc[i].is_sent_start))):
+                place = resolve(candidates, near=self._countries_near(doc, i), mentioned=self.mentioned)
+                main = name_tokens(place.name)
+                if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
+                    name = place.name  # the place's own name when the words fit it too: "Krosna" is Krosno
+                span = Span(doc, i, end, label="COUNTRY" if name in countries() else "CITY")
+                span._.kg_name, span._.kg_source, span._.kg_place = name, "geonames", place
+                return span
+        if i == 0:
+            return None
         unknown = _is_unknown(doc, i)
+        previous = self.places.get(i - 2) if before in (",", "i", "oraz") else None
+        if previous is not None and (geographic or unknown):
+            # the next item of a list of places, in the case of the list's first item
+            first = previous
+            while self.places.get(first.start - 2) is not None and doc[first.start - 1].text in (",", "i", "oraz"):
+                first = self.places[first.start - 2]
+            before = doc[first.start - 1].lower_ if first.start > 0 else ""
+            cases = _context_cases(doc, first.start)
+            geo = [a.lemma for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()]
+            name = geo[0] if geo else guess_nominatives(doc[i].text, cases - {"nom", "voc"})[0] if cases else None
+            if name:
+                span = Span(doc, i, i + 1, label="CITY")
+                span._.kg_name, span._.kg_source = name, "names"
+                return span
         if not cue or not (geographic or (unknown and before.startswith("miast"))):
             return None
         end = i + 1
@@ -304,6 +400,36 @@ class NameFinder:
         span = Span(doc, i, end, label=label)
         span._.kg_name, span._.kg_source = name, "names"
         return span
+
+    def _geonames(self, doc, i, taken):
+        """The longest GeoNames name starting at token i, matched by lemma: (end, name, places) or None.
+
+        The first word's readings are tried in order of trust: Morfeusz's geographic lemma, the word
+        itself, its other lemmas, then guessed nominatives ("Krakowa" is Kraków, not "Krakow")."""
+        index = place_index()
+        words = doc_words(doc)
+        found = []
+        for first, trust in _first_word_readings(doc, i).items():
+            for tokens, name in index.names_starting(first):
+                end = i + len(tokens)
+                # later words of a name are capitalised or joiners ("Nowe Miasto nad Wartą", "Bielsko-Biała")
+                if end <= len(doc) and all(
+                        k not in taken and (words[k][:1].isupper() or words[k] in NAME_JOINERS)
+                        and tokens[k - i] in token_lemmas(doc, k) for k in range(i + 1, end)):
+                    places = index.lookup(tokens)
+                    found.append((len(tokens), -trust, max(p.population for p in places), name, places))
+                    break  # names_starting lists the longest first
+        if not found:
+            return None
+        # the longest name; then the most trusted reading; among Morfeusz's geographic lemmas
+        # ("Tarnowie": Tarnów, Tarnowo, Tarnowa) the most populous place
+        size, _trust, _population, name, places = max(found, key=lambda f: f[:3])
+        return i + size, name, places
+
+    def _countries_near(self, doc, i) -> set[str]:
+        """Countries an adjective right before a place names: "w niemieckim mieście Hamm" -> DE."""
+        lemmas = doc_lemmas(doc)
+        return {COUNTRY_ADJECTIVES[lemmas[k].lower()] for k in range(max(0, i - 3), i) if lemmas[k].lower() in COUNTRY_ADJECTIVES}
 
     def _organisation(self, doc, i, taken):
         n = len(doc)

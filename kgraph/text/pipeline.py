@@ -29,7 +29,7 @@ __all__ = ["make_pipeline", "PIPELINE_VERSION"]
 
 PIPELINE_VERSION = "kgraph-pl-rules/1"
 
-for _name in ("kg_name", "kg_id", "kg_source"):
+for _name in ("kg_name", "kg_id", "kg_source", "kg_place", "kg_country"):
     if not Span.has_extension(_name):
         Span.set_extension(_name, default=None)
 

@@ -1,0 +1,93 @@
+"""The publishing town of a document: the Polish town the text is about.
+
+A text says which town it speaks for through its officials and offices ("Prezydent Miasta
+Rzeszowa", "Urząd Miasta Ciechanów"), its title line, and how often it names the town. News
+about partner towns names foreign towns too, so only Polish towns count. When a text names no
+Polish town, the project's default from data/settings.yaml applies.
+
+>>> from kgraph.text.pipeline import make_pipeline
+>>> doc = make_pipeline()("Burmistrz Trzebnicy przyjął gości z Kitzingen. Trzebnica i Kitzingen są partnerami.")
+>>> publishing_town(doc, default="Kalisz")
+'Trzebnica'
+"""
+from __future__ import annotations
+
+import difflib
+from collections import Counter
+from pathlib import Path
+
+import yaml
+
+from kgraph.errors import ParameterError, ReadError
+from kgraph.names import search_key
+from kgraph.records import Records
+
+__all__ = ["publishing_town", "default_home", "check_home"]
+
+# Words before a town's name that make it the subject of the text: its offices and officials.
+_OWN_OFFICE_WORDS = {"miasta", "gminy", "urząd", "urzędu", "prezydent", "prezydenta", "burmistrz", "burmistrza",
+                     "wójt", "wójta", "starosta", "starosty", "ratusz", "ratusza", "mieszkańcy", "mieszkańców"}
+
+
+def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | None:
+    """The Polish town `doc` (a pipeline Doc) most speaks for, else `default`.
+
+    A town counts once per mention, twice more after an office word ("Urząd Miasta X",
+    "burmistrz X") and three more in the title (the first `title_chars` characters)."""
+    score: Counter[str] = Counter()
+    first_seen: dict[str, int] = {}
+    for span in doc.ents:
+        if span.label_ != "CITY" or not _is_polish(span):
+            continue
+        name = span._.kg_name
+        first_seen.setdefault(name, span.start)
+        score[name] += 1
+        if span.start > 0 and doc[span.start - 1].lower_ in _OWN_OFFICE_WORDS:
+            score[name] += 2
+        if span.start_char < title_chars:
+            score[name] += 3
+    if not score:
+        return default
+    return max(score, key=lambda name: (score[name], -first_seen[name]))
+
+
+def _is_polish(span) -> bool:
+    """A town in Poland: by GeoNames, by the curated record, or unknown to GeoNames but known to
+    Morfeusz (whose geographic names are Polish places)."""
+    place = span._.kg_place
+    if place is not None:
+        return place.country == "PL"
+    return span._.kg_source != "geonames" and span._.kg_country in (None, "pl", "poland", "polska")
+
+
+def default_home(data_dir: Path | str | None) -> str | None:
+    """The `home` of data_dir/settings.yaml, or None when there is no such file or setting."""
+    if data_dir is None:
+        return None
+    path = Path(data_dir) / "settings.yaml"
+    if not path.exists():
+        return None
+    try:
+        settings = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise ReadError(f"{path}: cannot read the settings ({e}); fix the YAML or remove the file") from e
+    if not isinstance(settings, dict) or not isinstance(settings.get("home", ""), (str, type(None))):
+        raise ReadError(f"{path}: expected 'home: TOWN' (a town's Polish name)")
+    return settings.get("home")
+
+
+def check_home(home: str, records: Records) -> str:
+    """`home` as the curated or GeoNames name of a Polish town; ParameterError names the closest ones."""
+    from kgraph.text.places import place_index, name_tokens
+
+    curated = {search_key(label): place.labels["pl"] for place in records.places if place.type == "city"
+               for label in (*place.labels.values(), *place.aliases)}
+    if search_key(home) in curated:
+        return curated[search_key(home)]
+    tokens = name_tokens(home)
+    polish = [p for p in place_index().lookup(tuple(t.lower() for t in tokens))] if tokens else []
+    if any(p.country == "PL" for p in polish):
+        return home.strip()
+    close = difflib.get_close_matches(search_key(home), sorted(curated), n=3, cutoff=0.6)
+    hint = f"; did you mean: {', '.join(curated[c] for c in close)}?" if close else "; give a Polish town's name"
+    raise ParameterError(f"--home {home!r}: no Polish town of this name{hint}")
