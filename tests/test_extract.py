@@ -12,7 +12,7 @@ from kgraph.cli import cli
 from kgraph.text.dates import find_dates, parse_date_line
 from kgraph.errors import ReadError
 from kgraph.text.evaluate import load_jsonl, score
-from kgraph.text.extract import Extractor
+from kgraph.text.extract import Extractor, make_extractor
 from kgraph.text.readers import CHUNK_CHARS, read_path, read_text
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -22,7 +22,7 @@ GOLD = ROOT / "tests/gold/seeds.jsonl"
 
 @pytest.fixture(scope="module")
 def extractor():
-    return Extractor()
+    return make_extractor()
 
 
 def _one(extractor, text, name="t.txt"):

@@ -42,11 +42,25 @@ _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
 _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
 _HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem"}
 _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
-                   ("burmistrz", "burmistrz"), ("mer", "mer"), ("radn", "radny"), ("sekretarz", "sekretarz"),
+                   ("nadburmistrz", "nadburmistrz"), ("burmistrz", "burmistrz"), ("mer", "mer"),
+                   ("radna", "radna"), ("radnej", "radna"), ("radną", "radna"), ("radn", "radny"), ("sekretarz", "sekretarz"),
+                   ("wiceprzewodnicz", "wiceprzewodniczący"), ("przewodnicząca", "przewodnicząca"),
                    ("przewodnicz", "przewodniczący"), ("zastęp", "zastępca"), ("skarbnik", "skarbnik"),
+                   ("wicestarost", "wicestarosta"), ("komendant", "komendant"), ("kierowni", "kierownik"),
+                   ("koordynator", "koordynator"), ("członek", "członek"), ("członk", "członek"),
+                   ("nauczycielk", "nauczycielka"), ("nauczyciel", "nauczyciel"), ("dyrektork", "dyrektorka"),
+                   ("wicemarszał", "wicemarszałek"), ("wojt", "wójt"), ("sołtys", "sołtys"), ("rektor", "rektor"),
                    ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
                    ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
                    ("marszał", "marszałek"), ("wojewod", "wojewoda")]
+# Relative pronouns: the subject of their verb is the name before them.
+_RELATIVE = {"który", "która", "którzy", "które"}
+# Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
+_ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać"}
+# Forms of address between a title and a name: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc".
+_POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
+# Words between a title and its town: "Burmistrz Miasta i Gminy X".
+_TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
 _HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
 _PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
@@ -251,7 +265,10 @@ class _State:
         when = self._date(sentence)
         self._roles(sentence, ents)
         self._partnerships(sentence, ents, low)
-        travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
+        # "odwiedzić" names its place as its object: it wins over another travel word in the sentence
+        travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
+        if travel_at is None:
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
         home_named = any(w in low for w in _HOME_WORDS)
         if delegation or travel_at is not None or home_named:
@@ -273,10 +290,12 @@ class _State:
         hosting = any(lemma in _HOSTING for lemma in lemmas)
         # destination: a city after "w/we/do/na" (or the object of "odwiedzić"), else the home words
         destination = None
+        inverted = travel_at is not None and lemmas[travel_at] in _ARRIVAL and not any(
+            e.label_ in ("PERSON", "ORG") for e in ents if e.start - start < travel_at)
         for e in places:
-            # "w Łoweczu", "do Kalisza", "w słowackim mieście Martin"
+            # "w Łoweczu", "do Kalisza", "w słowackim mieście Martin"; "W Kaliszu przebywała delegacja"
             if before(e) in ("w", "we", "do", "mieście") and (travel_at is None or e.start - start > travel_at
-                                                             or delegation or before(e) == "do"):
+                                                             or delegation or inverted or before(e) == "do"):
                 destination = e
                 break
         visited_object = None
@@ -338,8 +357,15 @@ class _State:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
         subjects = [e for e in ents if e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
-        if lemmas[travel_at] in ("przyjechać", "przybyć", "przylecieć") and not subjects:
-            subjects = [e for e in ents if e.start > verb and e.label_ == "PERSON"]
+        relative = next((k for k in range(verb - 1, max(start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        if relative is not None:
+            # "Marton Béla, który w czerwcu odwiedził Śmigiel": the relative pronoun's antecedent travelled
+            antecedent = [e for e in subjects if e.end <= relative and e.label_ in ("PERSON", "ORG")]
+            subjects = antecedent[-1:]
+        elif not subjects and lemmas[travel_at] in _ARRIVAL:
+            # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
+            subjects = [e for e in ents if e.start > verb and e is not destination
+                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and before(e) in ("z", "ze")))]
         for e in subjects:
             if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "") and not doc[e.start - 1].lower_.startswith("przedstawic"):
                 continue
@@ -400,6 +426,11 @@ class _State:
                 self._role(name, role, of, sentence, "apposition", 0.9)
                 previous_of = of
                 continue
+            phrase = self._title_phrase_before(sentence, ents, e)
+            if phrase is not None:
+                role, of = phrase
+                self._role(name, role, of, sentence, "title-phrase", 0.85 if of else 0.7)
+                continue
             # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
             t = e.start - 1
             of = None
@@ -422,6 +453,37 @@ class _State:
                 if of is None and role in _HOME_OFFICES:
                     of = self.home
                 self._role(name, role, of, sentence, "title", 0.75)
+
+    def _title_phrase_before(self, sentence, ents, person) -> tuple[str, str | None] | None:
+        """(role, of) from a title phrase right before a person, capitalised or not:
+        "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Zastępca Burmistrza Gminy Trzebnica Marek
+        Długozima", "burmistrz Martin Mrkos", "Burmistrz Śmigla - Małgorzata Adamczak"."""
+        doc, first = self.doc, sentence.start
+        t = person.start - 1
+        if t >= first and doc[t].text in ("-", "–", ":"):
+            t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
+        if t >= first and doc[t].lower_ in _POLITE:
+            t -= 1
+        of = None
+        body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
+        if body is not None:
+            of, t = body._.kg_name, body.start - 1
+        while t >= first and doc[t].lower_ in _TOWN_WORDS:
+            t -= 1
+        k = t
+        while k >= first and t - k < 2 and _role_name(doc[k].text) and doc[k].is_alpha:
+            k -= 1
+        if k == t:
+            return None
+        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start:
+            return None  # the end of a longer capitalised name, not a title
+        words = [doc[j].text for j in range(k + 1, t + 1)]
+        role = _role_name(words[0])
+        if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
+            role = f"zastępca {words[1].lower()}"
+        if of is None and body is None and role in _HOME_OFFICES and t == person.start - 1:
+            of = self.home
+        return role, of
 
     def _partnerships(self, sentence, ents, low):
         kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)

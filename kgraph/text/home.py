@@ -6,7 +6,7 @@ about partner towns names foreign towns too, so only Polish towns count. When a 
 Polish town, the project's default from data/settings.yaml applies.
 
 >>> from kgraph.text.pipeline import make_pipeline
->>> doc = make_pipeline()("Burmistrz Trzebnicy przyjął gości z Kitzingen. Trzebnica i Kitzingen są partnerami.")
+>>> doc = make_pipeline()("Burmistrz Trzebnicy przyjął gości z Kitzingen i burmistrza Oleśnicy.")
 >>> publishing_town(doc, default="Kalisz")
 'Trzebnica'
 """
@@ -32,8 +32,8 @@ _OWN_OFFICE_WORDS = {"miasta", "gminy", "urząd", "urzędu", "prezydent", "prezy
 def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | None:
     """The Polish town `doc` (a pipeline Doc) most speaks for, else `default`.
 
-    A town counts once per mention, twice more after an office word ("Urząd Miasta X",
-    "burmistrz X") and three more in the title (the first `title_chars` characters)."""
+    A town counts once per mention, twice more after a capitalised office word ("Urząd Miasta X",
+    "Burmistrz X") and three more in the title (the first `title_chars` characters)."""
     score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     for span in doc.ents:
@@ -42,7 +42,10 @@ def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | 
         name = span._.kg_name
         first_seen.setdefault(name, span.start)
         score[name] += 1
-        if span.start > 0 and doc[span.start - 1].lower_ in _OWN_OFFICE_WORDS:
+        # a town's own news writes its offices with capitals ("Urząd Miasta X", "Prezydent Miasta X");
+        # a guest is introduced in lower case ("Jana Nowaka, burmistrza Bochni")
+        before = doc[span.start - 1] if span.start > 0 else None
+        if before is not None and before.lower_ in _OWN_OFFICE_WORDS and before.text[:1].isupper():
             score[name] += 2
         if span.start_char < title_chars:
             score[name] += 3

@@ -29,7 +29,8 @@ TITLES = {"prezydent", "wiceprezydent", "burmistrz", "wiceburmistrz", "mer", "ra
           "sopranistka", "dyrygent", "wiceprzewodniczący", "pan", "pani", "lekarz", "lekarka", "nauczyciel",
           "nauczycielka", "kierownik", "kierowniczka", "rektor", "prorektor", "dziekan", "profesor", "komendant",
           "koordynator", "koordynatorka", "doradca", "przedstawiciel", "przedstawicielka", "zastępczyni",
-          "wicemarszałek", "wicewojewoda", "inspektor", "radca"}
+          "wicemarszałek", "wicewojewoda", "inspektor", "radca", "nadburmistrz", "wicestarosta", "sołtys", "szef",
+          "szefowa", "wiceprzewodnicząca", "przewodnicząca", "konsul generalny"}
 # Head nouns of organisation names.
 ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament", "urząd", "uniwersytet", "filharmonia",
              "orkiestra", "komisja", "kancelaria", "starostwo", "samorząd", "fundusz", "muzeum", "zespół", "teatr",

@@ -1,6 +1,6 @@
 """Morphology: Morfeusz 2 (SGJP) analyses, lemmas and nominatives of Polish word forms.
 
->>> [a.lemma for a in analyses("Kaliszu") if a.is_name]
+>>> sorted({a.lemma for a in analyses("Kaliszu") if a.is_name})
 ['Kalisz']
 """
 from __future__ import annotations

@@ -294,6 +294,9 @@ class NameFinder:
             return None
         title_before = i > 0 and _lemma_in(doc, i - 1, TITLES)
         given = _is_given_name(doc, i)
+        if not given and i + 1 < n and _is_given_name(doc, i + 1) and place_index().names_starting(doc[i].lower_):
+            return None  # "Burmistrz Goslar Henning Binnewies": a town, then the name
+
         end = i + 1
         while end < n and end - i < 4 and end not in taken and not _not_in_name(doc, end):
             token = doc[end]
@@ -344,7 +347,7 @@ class NameFinder:
             lone_adjective = end - i == 1 and not geographic and _has(doc, i, lambda a: a.pos == "adj")
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
-            continent = end - i == 1 and _lemma_in(doc, i, CONTINENTS)
+            continent = end - i == 1 and _lemma_in(doc, i, CONTINENTS | TITLES)  # "Mer": a title, not a town
             if not lone_adjective and not given and not continent and (
                     cue or in_list or (titled and geographic)
                     or (big and not common and (geographic or not doc[i].is_sent_start))):
