@@ -305,7 +305,7 @@ def network_options(func):
               help="Size nodes by this centrality, measured on the network shown.")
 @click.option("--colour-by", "colour_by", type=click.Choice(["kind", "community"]), default="kind", show_default=True,
               help="Colour nodes by their kind or by their Louvain community.")
-@click.option("--title", default="kgraph: dyplomacja miejska Kalisza", show_default=True, help="Heading of the page.")
+@click.option("--title", default="kgraph: dyplomacja miejska", show_default=True, help="Heading of the page.")
 @click.option("--allow-empty", is_flag=True, help="Write a page saying there is nothing to show instead of failing.")
 @network_options
 @graph_options
