@@ -21,6 +21,7 @@ import yaml
 from kgraph.errors import ParameterError, ReadError
 from kgraph.names import search_key
 from kgraph.records import Records
+from kgraph.text.places import name_tokens, place_index
 
 __all__ = ["publishing_town", "default_home", "check_home"]
 
@@ -81,15 +82,12 @@ def default_home(data_dir: Path | str | None) -> str | None:
 
 def check_home(home: str, records: Records) -> str:
     """`home` as the curated or GeoNames name of a Polish town; ParameterError names the closest ones."""
-    from kgraph.text.places import place_index, name_tokens
-
     curated = {search_key(label): place.labels["pl"] for place in records.places if place.type == "city"
                for label in (*place.labels.values(), *place.aliases)}
     if search_key(home) in curated:
         return curated[search_key(home)]
     tokens = name_tokens(home)
-    polish = [p for p in place_index().lookup(tuple(t.lower() for t in tokens))] if tokens else []
-    if any(p.country == "PL" for p in polish):
+    if tokens and any(p.country == "PL" for p in place_index().lookup(tokens)):
         return home.strip()
     close = difflib.get_close_matches(search_key(home), sorted(curated), n=3, cutoff=0.6)
     hint = f"; did you mean: {', '.join(curated[c] for c in close)}?" if close else "; give a Polish town's name"

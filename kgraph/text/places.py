@@ -32,7 +32,7 @@ __all__ = ["Place", "PlaceIndex", "place_index", "resolve", "name_tokens", "cach
 
 log = logging.getLogger(__name__)
 
-_FORMAT = 2  # bump when the pickled layout or the name filter changes
+_FORMAT = 2  # bump when the index's tables or the name filter change
 # A usable name: Latin letters (with diacritics), spaces, hyphens, apostrophes and dots.
 _LATIN_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ][A-Za-zÀ-ÖØ-öø-ɏḀ-ỿ' .\-]{2,39}$")
 _TOKEN = re.compile(r"\w+(?:['’]\w+)*|[^\w\s]")
