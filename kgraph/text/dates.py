@@ -47,12 +47,16 @@ _PATTERNS = [
     re.compile(r"(?<!\d)(?P<d1>\d{1,2})\s+(?P<month1>" + _MONTH[10:-1] + r")" + _DASH
                + r"(?P<d2>\d{1,2})\s+" + _MONTH + _YEAR, re.I),
     # 6–8 listopada 2025, od 4 do 6 listopada 2019 r.
-    re.compile(r"(?:(?<![\d.])|(?<=\d{4}))(?:od\s+)?(?P<d1>\d{1,2})(?:" + _DASH + r"|\s+do\s+)(?P<d2>\d{1,2})\s+" + _MONTH + _YEAR, re.I),
+    # (a day may carry an ordinal dot: "15-19. czerwca", "15. czerwca")
+    re.compile(r"(?:(?<![\d.])|(?<=\d{4}))(?:od\s+)?(?P<d1>\d{1,2})\.?(?:" + _DASH + r"|\s+do\s+)(?P<d2>\d{1,2})\.?\s+"
+               + _MONTH + _YEAR, re.I),
     # 02 grudnia 2025, 12 lipca
-    re.compile(r"(?:(?<![\d.])|(?<=\d{4}))(?P<d1>\d{1,2})\s+" + _MONTH + _YEAR, re.I),
+    re.compile(r"(?:(?<![\d.])|(?<=\d{4}))(?P<d1>\d{1,2})\.?\s+" + _MONTH + _YEAR, re.I),
     # 13.07.2019, 2025-11-06
     re.compile(r"(?<![\d.])(?P<d1>\d{1,2})\.(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})(?!\d)"),
     re.compile(r"(?<!\d)(?P<year>(?:19|20)\d{2})-(?P<mnum>\d{2})-(?P<d1>\d{2})(?!\d)"),
+    # 14-11-2022
+    re.compile(r"(?<![\d.-])(?P<d1>\d{1,2})-(?P<mnum>\d{1,2})-(?P<year>(?:19|20)\d{2})(?!\d)"),
 ]
 
 
@@ -118,6 +122,7 @@ def parse_date_line(line: str) -> str | None:
     if not line or len(line) > 40:
         return None
     found = find_dates(line)
-    if found and found[0].year_stated and found[0].begin == 0:
+    # the date first, or after one word: "wtorek, 5.10.2021 20:00", "Opublikowano: 12.03.2020"
+    if found and found[0].year_stated and re.fullmatch(r"(?:\w+[,:]?\s+)?", line[:found[0].begin]):
         return found[0].start
     return None

@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from kgraph.text.dates import find_dates
 from kgraph.text.home import check_home, default_home, publishing_town
 from kgraph.names import search_key
-from kgraph.text.morphology import doc_lemmas, doc_words
+from kgraph.text.morphology import doc_analyses, doc_lemmas, doc_words
 from kgraph.text.pipeline import PIPELINE_VERSION, make_pipeline
 from kgraph.text.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
@@ -53,6 +53,15 @@ _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"
                    ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
                    ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
                    ("marszał", "marszałek"), ("wojewod", "wojewoda")]
+# Nouns between a preposition and a town's name: "w mieście Martin", "do gminy Śmigiel".
+_TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gminę", "miejscowości", "miejscowość", "wsi"}
+# Nouns of a visit: a sentence with one of them and a date dates the visit told of.
+_VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
+# Sentences listing a delegation's members after the delegation was named.
+_MEMBERS = re.compile(r"\b(reprezentuj|w składzie|w skład|wśród (?:\w+ )?gości|na czele|przewodniczył\w* delegacj"
+                      r"|delegację tworzy|goście: |gośćmi byli)")
+# Taking part in what happens at the scene.
+_PARTICIPATE = {"uczestniczyć", "udział"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
@@ -62,7 +71,9 @@ _POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 # Words between a title and its town: "Burmistrz Miasta i Gminy X".
 _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
-_HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+_HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+# Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
+_TOWN_OFFICES = {"burmistrz", "wiceburmistrz", "zastępca", "wójt", "sekretarz", "skarbnik"}
 _PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
                  (re.compile(r"zaprzyjaźnion", re.I), "friendly"),
                  (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
@@ -126,6 +137,7 @@ class Extractor:
         starts = [e.start for e in ents]
         for sentence in doc.sents:
             state.sentence(sentence, ents[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)])
+        state.finish()
         return {
             "doc": document.id,
             "source": document.source,
@@ -167,6 +179,20 @@ def make_extractor(data_dir=None, *, home: str | None = None) -> Extractor:
     data_dir = data_dir or default_data_dir()
     records = load_records(data_dir)
     return Extractor(records, home=check_home(home, records) if home else None, default_home=default_home(data_dir))
+
+
+def _governor(doc, span) -> str:
+    """The word a place name depends on, over adjectives and "miasto/gmina": "w" for "w mieście
+    partnerskim Waldbröl", "z" for "z partnerskiego miasta Kitzingen"."""
+    k = span.start - 1
+    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in _TOWN_NOUNS or (
+            doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+        k -= 1
+    return doc[k].lower_ if k >= 0 else ""
+
+
+def _accusative(doc, span) -> bool:
+    return any("acc" in a.cases for a in doc_analyses(doc)[span.start])
 
 
 def _adjective_of(word: str, town: str | None) -> bool:
@@ -220,6 +246,11 @@ class _State:
         self.partnerships: list[dict] = []
         self.person_role_of: dict[str, str] = {}
         self.last_trip: tuple[str, dict | None] | None = None
+        # the scene: the place the text's events happen at, and the days of each place's visit,
+        # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
+        self.scene: str | None = None
+        self._city_names = {e._.kg_name for e in doc.ents if e.label_ == "CITY"}
+        self.place_dates: dict[str, object] = {}
 
     # -- helpers
     def _evidence(self, sentence, rule: str, confidence: float) -> dict:
@@ -242,6 +273,9 @@ class _State:
     def _visit(self, visitor: str, place: str, when, sentence, rule: str, confidence: float):
         if not visitor or not place or search_key(visitor) == search_key(place):
             return
+        self.scene = place
+        if when is not None:
+            self.place_dates.setdefault(search_key(place), when)
         self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
                             "end": when.end if when else None, **self._evidence(sentence, rule, confidence)})
 
@@ -250,6 +284,14 @@ class _State:
             return
         self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule, confidence)})
         self.person_role_of.setdefault(person, of)
+
+    def finish(self) -> None:
+        """Days for visits whose own sentence gives none, from another sentence about the same
+        place's visit ("Wizyta odbyła się w dniach 9–12 listopada")."""
+        for visit in self.visits:
+            when = self.place_dates.get(search_key(visit["place"])) if visit["start"] is None else None
+            if when is not None:
+                visit["start"], visit["end"] = when.start, when.end
 
     # -- rules
     def sentence(self, sentence, ents):
@@ -269,14 +311,30 @@ class _State:
         travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
         if travel_at is None:
             travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
+        if travel_at is None:
+            # "wzięli udział w obchodach": taking part, like "uczestniczyć"
+            travel_at = next((k for k in range(1, len(lemmas)) if lemmas[k] == "udział"
+                              and lemmas[k - 1] in ("wziąć", "brać")), None)
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
         home_named = any(w in low for w in _HOME_WORDS)
+        cities = [e for e in ents if e.label_ == "CITY"]
+        if when is not None and not cities and self.scene and any(lemma in ("odbyć", "trwać") for lemma in lemmas) \
+                and any(lemma in _VISIT_NOUNS for lemma in lemmas):
+            # "Wizyta odbyła się w dniach od 9 do 12 listopada": the days of the visit just told of
+            self.place_dates[search_key(self.scene)] = when
         if delegation or travel_at is not None or home_named:
             self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
-        elif self.last_trip and re.search(r"\b(reprezentuj|w składzie|w skład)", low):
+        elif self.last_trip and _MEMBERS.search(low):
             place, trip_when = self.last_trip
             for person in [e for e in ents if e.label_ == "PERSON"]:
                 self._visit(person._.kg_name, place, trip_when, sentence, "delegation-members", 0.8)
+        elif cities and any(lemma in ("odbyć", "spotkać") for lemma in lemmas):
+            # "W dniach 1–3 października w Waldbröl odbył się jubileusz": the scene of what follows
+            located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
+            if located is not None:
+                self.scene = located._.kg_name
+                if when is not None:
+                    self.place_dates.setdefault(search_key(self.scene), when)
 
     def _visits(self, sentence, ents, lemmas, low, when, travel_at, delegation):
         start = sentence.start
@@ -294,13 +352,16 @@ class _State:
             e.label_ in ("PERSON", "ORG") for e in ents if e.start - start < travel_at)
         for e in places:
             # "w Łoweczu", "do Kalisza", "w słowackim mieście Martin"; "W Kaliszu przebywała delegacja"
-            if before(e) in ("w", "we", "do", "mieście") and (travel_at is None or e.start - start > travel_at
+            if (before(e) in ("w", "we", "do", "mieście") or _governor(doc, e) in ("w", "we", "do")) and (
+                    travel_at is None or e.start - start > travel_at
                                                              or delegation or inverted or before(e) == "do"):
                 destination = e
                 break
         visited_object = None
         if travel_at is not None and lemmas[travel_at].startswith("odwiedz"):
-            visited_object = next((e for e in places if e.start - start > travel_at), None)
+            # the object after the verb, or fronted right before it: "Trzebnicę odwiedziła delegacja z X"
+            fronted = next((e for e in places if e.end == start + travel_at and _accusative(doc, e)), None)
+            visited_object = fronted or next((e for e in places if e.start - start > travel_at), None)
             destination = visited_object or destination
         home_named = any(w in low for w in _HOME_WORDS) and not destination
         dest_name = destination._.kg_name if destination else (self.home if home_named else None)
@@ -353,6 +414,9 @@ class _State:
             # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
             # without a city is the publishing city's own
             dest_name = self.home
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and self.scene and not places:
+            self._participants(sentence, ents, when, lemmas[travel_at])
+            return
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
@@ -376,6 +440,24 @@ class _State:
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}", 0.7)
         self.last_trip = (dest_name, when) if subjects else self.last_trip
 
+    def _participants(self, sentence, ents, when, verb: str):
+        """Who took part in what happens at the scene: "W obchodach uczestniczyli Prezydent Miasta
+        Rzeszowa Tadeusz Ferenc oraz…". People and bodies of the scene's own town are hosts, not
+        visitors; an official's town takes part with them."""
+        place = self.scene
+        for e in ents:
+            if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
+                continue
+            if e.label_ == "ORG" and e.start > 0 and self.doc[e.start - 1].text in ("-", "–", ","):
+                continue  # "Wioletta Rybarczyk - Wydział Promocji": where a participant works
+            of = self.person_role_of.get(e._.kg_name)
+            if of is not None and search_key(of) == search_key(place):
+                continue
+            self._visit(e._.kg_name, place, when, sentence, f"participant:{verb}", 0.6)
+            if of is not None and of in self._city_names:
+                self._visit(of, place, when, sentence, f"participant-town:{verb}", 0.6)
+        self.scene = place
+
     def _roles(self, sentence, ents):
         doc = self.doc
         previous_of = None
@@ -398,7 +480,11 @@ class _State:
                 self._role(name, role, of, sentence, "address-block", 0.85)
                 continue
             j = e.end
-            title_of_next = j + 2 < len(doc) and doc[j + 2].ent_type_ == "PERSON" and doc[j + 2].ent_iob_ == "B"
+            # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
+            title_of_next = any(doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
+                                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE or doc[m].ent_type_ in ("CITY", "ORG")
+                                        for m in range(j + 2, k))
+                                for k in range(j + 2, min(j + 6, sentence.end)))
             if j + 1 < sentence.end and doc[j].text in (",", "-", "–") and _role_name(doc[j + 1].text) \
                     and not title_of_next:
                 role = _role_name(doc[j + 1].text)
@@ -481,7 +567,11 @@ class _State:
         role = _role_name(words[0])
         if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
             role = f"zastępca {words[1].lower()}"
-        if of is None and body is None and role in _HOME_OFFICES and t == person.start - 1:
+        # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
+        between = [doc[j].lower_ for j in range(t + 1, person.start)]
+        town_word = any(w in _TOWN_WORDS for w in between)
+        if of is None and body is None and all(w in _TOWN_WORDS | _POLITE | {"-", "–", ":"} for w in between) and (
+                role.split()[0] in _HOME_OFFICES or (town_word and role.split()[0] in _TOWN_OFFICES)):
             of = self.home
         return role, of
 

@@ -97,3 +97,13 @@ def countries() -> dict[str, tuple[str, str]]:
     for alias, code in COUNTRY_ALIASES.items():
         names[alias] = (_PARTS_OF_COUNTRIES.get(code) or canonical[code], code.split("-")[0])
     return names
+
+
+@lru_cache(maxsize=1)
+def foreign_given_names() -> frozenset[str]:
+    """Given names of Europe and beyond, lower case, from gender-guesser's nam_dict.txt (Jörg
+    Michael's list of ~48,000 names, GFDL): the foreign first names Morfeusz does not know
+    ("Bernd", "Vytautas", "Zoltán")."""
+    from gender_guesser.detector import Detector
+
+    return frozenset(name for name in Detector(case_sensitive=False).names if name.isalpha())

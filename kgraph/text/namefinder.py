@@ -9,7 +9,7 @@ from spacy.tokens import Doc, Span
 
 from kgraph.text.gazetteer import merge_spans
 from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, NAME_CONNECTORS, NOT_NAMES, ORG_HEADS,
-                                 PREPOSITION_CASES, TITLES, countries)
+                                 PREPOSITION_CASES, TITLES, countries, foreign_given_names)
 from kgraph.text.morphology import (doc_analyses, doc_lemmas, doc_words, guess_nominatives, inflect_nominative,
                                     token_lemmas)
 from kgraph.text.places import name_tokens, place_index, resolve
@@ -43,7 +43,14 @@ def _has(doc, i, predicate) -> bool:
 
 
 def _is_given_name(doc, i) -> bool:
-    return _is_cap(doc[i]) and _has(doc, i, lambda a: "imię" in a.labels)
+    """A first name: Morfeusz's, or a foreign one that is no Polish common word ("Bernd", not "Rada")."""
+    if not _is_cap(doc[i]):
+        return False
+    if _has(doc, i, lambda a: "imię" in a.labels):
+        return True
+    return doc[i].lower_ in foreign_given_names() and not _has(
+        doc, i, lambda a: a.lemma[:1].islower() or "nazwa_geograficzna" in a.labels) \
+        and not _lemma_in(doc, i, NOT_IN_PERSON_NAMES | TITLES | ORG_HEADS)
 
 
 def _is_unknown(doc, i) -> bool:
@@ -200,6 +207,16 @@ def _case_like(word: str, model: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
+def _place_cue_before(doc, i) -> bool:
+    """A word announcing a place before token i, over up to two lower-case adjectives:
+    "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań"."""
+    k = i - 1
+    while k >= 0 and i - k <= 2 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") \
+            and doc[k].lower_ not in PLACE_CUES:
+        k -= 1
+    return k >= 0 and (doc[k].lower_ in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
+
+
 def _first_name_not_place(doc, span) -> bool:
     """A one-word town between a title and a surname is a first name: "burmistrz Martin Mrkos"."""
     i = span.start
@@ -211,10 +228,10 @@ def _first_name_not_place(doc, span) -> bool:
 def _not_in_name(doc, i) -> bool:
     """A title or body word ("Burmistrz", "Miasta", "Rady"), or a town with no name reading: not part of a person's name."""
     options = doc_analyses(doc)[i]
+    if any(a.lemma.lower() in NOT_IN_PERSON_NAMES or (a.lemma.lower() in TITLES and a.pos == "subst") for a in options):
+        return not any("imię" in a.labels for a in options)  # "Burmistrz", "Panem" (also surnames), not "Pan" alone
     if any("imię" in a.labels or "nazwisko" in a.labels for a in options):
         return False
-    if any(a.lemma.lower() in NOT_IN_PERSON_NAMES or (a.lemma.lower() in TITLES and a.pos == "subst") for a in options):
-        return True
     return bool(options) and all("nazwa_geograficzna" in a.labels or a.tag == "ign" for a in options) \
         and not all(a.tag == "ign" for a in options)
 
@@ -294,8 +311,8 @@ class NameFinder:
             return None
         title_before = i > 0 and _lemma_in(doc, i - 1, TITLES)
         given = _is_given_name(doc, i)
-        if not given and i + 1 < n and _is_given_name(doc, i + 1) and place_index().names_starting(doc[i].lower_):
-            return None  # "Burmistrz Goslar Henning Binnewies": a town, then the name
+        if not given and i + 2 < n and _is_given_name(doc, i + 1) and _is_surname_like(doc, i + 2):
+            return None  # "Goslar Henning Binnewies", "Kętrzyński Jarosław Pieniak": a word, then the name
 
         end = i + 1
         while end < n and end - i < 4 and end not in taken and not _not_in_name(doc, end):
@@ -334,7 +351,7 @@ class NameFinder:
         if not _is_cap(doc[i]):
             return None
         before = doc[i - 1].lower_ if i > 0 else ""
-        cue = before in PLACE_CUES or (i > 0 and _lemma_in(doc, i - 1, VISITING_VERBS))
+        cue = _place_cue_before(doc, i)
         geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
         known = self._geonames(doc, i, taken)
         if known is not None:
@@ -348,8 +365,11 @@ class NameFinder:
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
             continent = end - i == 1 and _lemma_in(doc, i, CONTINENTS | TITLES)  # "Mer": a title, not a town
+            # a Polish town both Morfeusz and GeoNames know ("Trzebnicę odwiedziła…") needs no cue
+            polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
+                doc, i, lambda a: "nazwisko" in a.labels) and not common
             if not lone_adjective and not given and not continent and (
-                    cue or in_list or (titled and geographic)
+                    cue or in_list or polish_town or (titled and geographic)
                     or (big and not common and (geographic or not doc[i].is_sent_start))):
                 place = resolve(candidates, near=self._countries_near(doc, i), mentioned=self.mentioned)
                 main = name_tokens(place.name)
