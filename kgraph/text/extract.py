@@ -303,6 +303,9 @@ class _State:
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
             if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
                 lemmas[k] = _GUEST_AT
+            elif lemmas[k] == "gościć" and lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) \
+                    and self.doc[sentence.start + k + 2].ent_type_ == "CITY":
+                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu": the guests are the subject
         low = self._text(sentence).lower()
         when = self._date(sentence)
         self._roles(sentence, ents)
@@ -322,12 +325,15 @@ class _State:
                 and any(lemma in _VISIT_NOUNS for lemma in lemmas):
             # "Wizyta odbyła się w dniach od 9 do 12 listopada": the days of the visit just told of
             self.place_dates[search_key(self.scene)] = when
-        if delegation or travel_at is not None or home_named:
-            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
-        elif self.last_trip and _MEMBERS.search(low):
+        members = self.last_trip is not None and _MEMBERS.search(low) is not None and (
+            travel_at is None or lemmas[travel_at] in _PARTICIPATE)
+        if members:
+            # "W skład delegacji weszli: A – burmistrz X, B…": the members of the delegation just told of
             place, trip_when = self.last_trip
             for person in [e for e in ents if e.label_ == "PERSON"]:
                 self._visit(person._.kg_name, place, trip_when, sentence, "delegation-members", 0.8)
+        elif delegation or travel_at is not None or home_named:
+            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
         elif cities and any(lemma in ("odbyć", "spotkać") for lemma in lemmas):
             # "W dniach 1–3 października w Waldbröl odbył się jubileusz": the scene of what follows
             located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
@@ -366,22 +372,8 @@ class _State:
         home_named = any(w in low for w in _HOME_WORDS) and not destination
         dest_name = destination._.kg_name if destination else (self.home if home_named else None)
 
-        # "Kalisz gościł X, burmistrza Y" / "nasze miasto gościło delegacje z miast: A, B"
-        subject_home = hosting and (
-            (places and places[0]._.kg_name == self.home and travel_at is not None and places[0].start - start < travel_at)
-            or re.search(r"nasze miasto go", low))
-        if subject_home:
-            verb = next(k for k, lemma in enumerate(lemmas) if lemma in _HOSTING) + start
-            for e in ents:
-                if e.start <= verb:
-                    continue
-                if e.label_ == "PERSON":
-                    self._visit(e._.kg_name, self.home, when, sentence, "hosted-person", 0.85)
-                elif e.label_ == "CITY" and e._.kg_name != self.home:
-                    if before(e) == "w" and doc[e.start - 2].lower_ not in (",", ":") and e.start - 2 > verb \
-                            and doc[e.start - 2].ent_type_ == "CITY":
-                        continue  # "Hamm w Niemczech": a place qualifier, not a guest
-                    self._visit(e._.kg_name, self.home, when, sentence, "hosted-city", 0.8)
+        host_at = next((k for k, lemma in enumerate(lemmas) if lemma in _HOSTING), None)
+        if host_at is not None and self._hosting(sentence, ents, start + host_at, destination, low, when):
             return
 
         if delegation:
@@ -439,6 +431,49 @@ class _State:
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}", 0.7)
         self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _hosting(self, sentence, ents, verb: int, destination, low: str, when) -> bool:
+        """A host receiving guests: "Kalisz gościł Jana Nowaka, burmistrza Bochni", "Gmina Mieścisko
+        gościła delegację z gminy Scharnebeck", "Burmistrz Trzebnicy przyjął gości z Kitzingen",
+        "nasze miasto gościło…", "gościliśmy w ratuszu delegację z X" (the host unnamed: the place
+        named, else the publishing town). True when the sentence was read this way."""
+        doc = self.doc
+        subjects = [e for e in ents if e.start < verb and e.label_ in ("CITY", "ORG") and _governor(doc, e) not in ("z", "ze")]
+        host = None
+        if subjects:
+            subject = subjects[-1]
+            if subject.label_ == "CITY":
+                host = subject._.kg_name
+            else:  # "Urząd Miasta X": the town inside the body's name
+                inside = [n for n in doc.spans.get("kg_nested", []) if subject.start <= n.start < subject.end
+                          and n.label_ == "CITY"]
+                host = inside[0]._.kg_name if inside else None
+        elif re.search(r"nasze miasto go|nasza gmina go", low):
+            host = self.home
+        elif not any(e.label_ == "PERSON" for e in ents if e.start < verb):
+            host = destination._.kg_name if destination is not None and destination.start > verb else self.home
+        else:  # an official hosting: "Burmistrz Trzebnicy przyjął…" - the town of the official's title
+            host = next((e._.kg_name for e in reversed(ents) if e.start < verb and e.label_ == "CITY"), None) or self.home
+        if host is None:
+            return False
+        guests = []
+        for e in ents:
+            if e.start <= verb or e._.kg_name == host or (destination is not None and e is destination):
+                continue
+            if e.label_ == "PERSON":
+                of = self.person_role_of.get(e._.kg_name)
+                if of is None or search_key(of) != search_key(host):
+                    guests.append((e, "hosted-person", 0.85))
+            elif e.label_ == "ORG" and _governor(doc, e) in ("z", "ze"):
+                guests.append((e, "hosted-org", 0.8))
+            elif e.label_ == "CITY" and _governor(doc, e) not in ("w", "we", "do", "na", "pod", "koło"):
+                guests.append((e, "hosted-city", 0.8))  # "z gminy X", "delegacje z miast: A, B", "Kalisz gościł Martin"
+        if not guests:
+            return False
+        for e, rule, confidence in guests:
+            self._visit(e._.kg_name, host, when, sentence, rule, confidence)
+        self.last_trip = (host, when)
+        return True
 
     def _participants(self, sentence, ents, when, verb: str):
         """Who took part in what happens at the scene: "W obchodach uczestniczyli Prezydent Miasta

@@ -38,7 +38,7 @@ ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament"
              "ambasada", "konsulat", "biuro", "galeria", "biblioteka", "klub", "towarzystwo", "izba", "kongres",
              "sejmik", "zarząd", "spółka", "przedszkole", "gimnazjum", "technikum", "ministerstwo", "agencja",
              "szpital", "policja", "straż", "komenda", "kapela", "studio", "dom", "parafia", "bank",
-             "uczelnia", "zakład", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
+             "uczelnia", "zakład", "rejon", "powiat", "zajezdnia", "browar", "ziomkostwo", "gimnazjum", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
 ADJ_BEFORE_HEAD = {"państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski", "miejski", "wojewódzki",
                     "powiatowy", "europejski", "polski", "narodowy"}
 NAME_CONNECTORS = {"i", "im", ".", "nr", "w", "we", "na", "ds", "-", "pod", "dla", "z", "o"}

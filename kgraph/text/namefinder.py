@@ -48,7 +48,10 @@ def _is_given_name(doc, i) -> bool:
         return False
     if _has(doc, i, lambda a: "imię" in a.labels):
         return True
-    return doc[i].lower_ in foreign_given_names() and not _has(
+    foreign = foreign_given_names()
+    word = doc[i].lower_
+    known = word in foreign or (_is_unknown(doc, i) and any(g.lower() in foreign for g in guess_nominatives(doc[i].text)))
+    return known and not _has(
         doc, i, lambda a: a.lemma[:1].islower() or "nazwa_geograficzna" in a.labels) \
         and not _lemma_in(doc, i, NOT_IN_PERSON_NAMES | TITLES | ORG_HEADS)
 

@@ -15,6 +15,8 @@ span._.kg_name (canonical nominative form) and span._.kg_id (curated id, or None
 """
 from __future__ import annotations
 
+import re
+
 import numpy
 import spacy
 from spacy.attrs import SENT_START
@@ -48,7 +50,8 @@ def sentences(doc: Doc) -> Doc:
             elif previous.text in (".", "!", "?", "…", "...") and token.is_title | token.is_upper | (not token.is_alpha):
                 before = doc[previous.i - 1] if previous.i > 0 else None
                 abbreviation = before is not None and previous.text == "." and not before.whitespace_ and (
-                    before.lower_ in ABBREVIATIONS or (len(before.text) == 1 and before.is_upper))
+                    before.lower_ in ABBREVIATIONS or (len(before.text) == 1 and before.is_upper)
+                    or re.fullmatch(r"\d{4}r", before.lower_) is not None)  # "2013r." is "2013 r."
                 start = not abbreviation
         if start:
             starts[token.i, 0] = 1
