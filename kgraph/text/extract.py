@@ -58,14 +58,15 @@ _TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gm
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
 # Sentences listing a delegation's members after the delegation was named.
-_MEMBERS = re.compile(r"\b(reprezentuj|w składzie|w skład|wśród (?:\w+ )?gości|na czele|przewodniczył\w* delegacj"
-                      r"|delegację tworzy|goście: |gośćmi byli)")
+_MEMBERS = re.compile(r"\b(reprezent|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
+                      r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli)")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
-_ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać"}
+_ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", "udać", "przyjeżdżać", "przybywać", "pojechać",
+            "wyjechać"}
 # Forms of address between a title and a name: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc".
 _POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 # Words between a title and its town: "Burmistrz Miasta i Gminy X".
@@ -334,8 +335,9 @@ class _State:
                 self._visit(person._.kg_name, place, trip_when, sentence, "delegation-members", 0.8)
         elif delegation or travel_at is not None or home_named:
             self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
-        elif cities and any(lemma in ("odbyć", "spotkać") for lemma in lemmas):
-            # "W dniach 1–3 października w Waldbröl odbył się jubileusz": the scene of what follows
+        elif cities and (when is not None or any(lemma in ("odbyć", "spotkać") for lemma in lemmas)):
+            # "W dniach 1–3 października w Waldbröl odbył się jubileusz", "W dniach 6–9 maja w Goslar
+            # obchodzono…": the scene of what follows, and its days
             located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
             if located is not None:
                 self.scene = located._.kg_name
@@ -388,8 +390,14 @@ class _State:
                 self.home if idx is not None and idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home) else None)
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation", 0.9)
+                delegation_at = start + idx if idx is not None else start
                 for person in people:
-                    if destination is None or person.start < destination.start or "skład" in low:
+                    if destination is not None and destination.start < delegation_at:
+                        # "Na zaproszenie burmistrza Y do Y udała się delegacja z X na czele z A": after the delegation
+                        member = person.start > delegation_at
+                    else:
+                        member = destination is None or person.start < destination.start or "skład" in low
+                    if member:
                         self._visit(person._.kg_name, dest_name, when, sentence, "delegation-member", 0.8)
                 self.last_trip = (dest_name, when)
                 return

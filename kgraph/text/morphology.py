@@ -100,6 +100,7 @@ _MASCULINE = [
 ]
 _FEMININE = [
     ("gen", "owej", "owa"), ("dat", "owej", "owa"), ("loc", "owej", "owa"), ("inst", "ową", "owa"), ("acc", "ową", "owa"),
+    ("acc", "ą", "a"),
     ("gen", "iej", "a"), ("gen", "ej", "a"), ("dat", "ej", "a"), ("loc", "ej", "a"), ("inst", "ą", "a"), ("acc", "ę", "a"),
     ("gen", "ii", "ia"), ("dat", "ii", "ia"), ("loc", "ii", "ia"), ("gen", "y", "a"), ("gen", "i", "a"),
 ]

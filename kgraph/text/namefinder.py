@@ -28,6 +28,8 @@ CONTINENTS = {"europa", "azja", "afryka", "ameryka", "australia", "antarktyda", 
 # Capitalised words of title phrases and bodies ("Burmistrz Miasta", "Rady Gminy"): never part of a person's name.
 NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urząd", "rejon", "okręg", "obwód", "region",
                        "starostwo", "sejmik", "zarząd", "wydział", "pan", "pani", "państwo"}
+# "Pana Rusłana Procenko", "Panią Olgę": forms of address before a name, never part of it.
+FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
@@ -210,6 +212,10 @@ def _case_like(word: str, model: str) -> str:
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
 
 
+def head_at_or(head_at, i) -> int:
+    return head_at if head_at is not None else i
+
+
 def _place_cue_before(doc, i) -> bool:
     """A word announcing a place before token i, over up to two lower-case adjectives:
     "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań"."""
@@ -231,6 +237,8 @@ def _first_name_not_place(doc, span) -> bool:
 def _not_in_name(doc, i) -> bool:
     """A title or body word ("Burmistrz", "Miasta", "Rady"), or a town with no name reading: not part of a person's name."""
     options = doc_analyses(doc)[i]
+    if doc[i].lower_ in FORMS_OF_ADDRESS:
+        return True
     if any(a.lemma.lower() in NOT_IN_PERSON_NAMES or (a.lemma.lower() in TITLES and a.pos == "subst") for a in options):
         return not any("imię" in a.labels for a in options)  # "Burmistrz", "Panem" (also surnames), not "Pan" alone
     if any("imię" in a.labels or "nazwisko" in a.labels for a in options):
@@ -472,8 +480,8 @@ class NameFinder:
             if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
                 head_at = k
                 break
-            if not _has(doc, k, lambda a: a.pos in ("adj", "ppas")):
-                break
+            if not _has(doc, k, lambda a: a.pos in ("adj", "ppas")) or _lemma_in(doc, k, TITLES):
+                break  # "Przewodniczący Rady Miejskiej": a title before a body, not part of its name
         if acronym and not token.whitespace_ and i + 1 < n and doc[i + 1].text == ".":
             acronym = False  # "KPM.003.0002.2026": a reference number, not a name
         if head_at is None and not acronym:
@@ -488,6 +496,9 @@ class NameFinder:
                 taken.difference_update(range(place.start, place.end))
                 continue
             token_end = doc[end]
+            if end > head_at_or(head_at, i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
+                    and not any(doc[k].lower_ == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
+                break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
             if token_end.text[:1].isupper() and token_end.is_alpha or token_end.is_digit:
                 end += 1
             elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (end + 1) not in taken and (
