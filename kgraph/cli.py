@@ -635,15 +635,16 @@ def extract(paths, fmt, out, data_dir, home):
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--misses", is_flag=True, help="List every missed and spurious item.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
+@click.option("--by-rule", is_flag=True, help="Also print the precision of visits and roles per rule and per confidence band.")
 @click.option("--home", default=None, metavar="TOWN",
               help="The town that published the texts [default: the Polish town each text is about, else `home` "
                    "in the data's settings.yaml].")
 @data_option("Curated records used to recognise and link known entities.")
-def evaluate(gold_path, paths, misses, as_json, data_dir, home):
+def evaluate(gold_path, paths, misses, as_json, by_rule, data_dir, home):
     """Precision, recall and F1 of extraction on PATHS against --gold."""
     import json
 
-    from kgraph.text.evaluate import load_jsonl, score
+    from kgraph.text.evaluate import BANDS, load_jsonl, score
 
     try:
         gold = load_jsonl(gold_path)
@@ -660,6 +661,12 @@ def evaluate(gold_path, paths, misses, as_json, data_dir, home):
     click.echo(f"{'':16} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}")
     for name, c in result.rows():
         click.echo(f"{name:16} {c.precision:6.3f} {c.recall:6.3f} {c.f1:6.3f} {c.tp:5} {c.fp:5} {c.fn:5}")
+    if by_rule:
+        for title, table in (("rule", sorted(result.by_rule.items())),
+                             ("confidence", [(n, result.by_band[n]) for n, _ in BANDS if n in result.by_band])):
+            click.echo(f"\n{'precision by ' + title:28} {'P':>6} {'right':>6} {'wrong':>6}")
+            for name, c in table:
+                click.echo(f"{name:28} {c.precision:6.3f} {c.tp:6} {c.fp:6}")
 
 
 def main():

@@ -47,6 +47,21 @@ def test_every_gold_document_gets_a_prediction(seed_score):
     assert seed_score.without_prediction == []
 
 
+def test_confident_facts_are_right_nine_times_in_ten(seed_score):
+    confident = [seed_score.by_band[band] for band in ("≥ 0.9", "0.8–0.9") if band in seed_score.by_band]
+    right, wrong = sum(c.tp for c in confident), sum(c.fp for c in confident)
+    assert right >= 10 and right / (right + wrong) >= 0.9, seed_score.as_dict()["by_confidence"]
+
+
+def test_eval_by_rule_prints_precision_per_rule_and_band(runner):
+    from kgraph.cli import cli
+
+    result = runner.invoke(cli, ["eval", "--by-rule", "--gold", str(GOLD), *map(str, SEEDS)])
+    assert result.exit_code == 0, result.output
+    assert "precision by rule" in result.stdout and "precision by confidence" in result.stdout
+    assert "visit:delegation " in result.stdout and "≥ 0.9" in result.stdout
+
+
 # -- readers
 
 def test_listing_gives_ten_items_with_dates_and_closed_cut_marks():

@@ -15,7 +15,7 @@ from pathlib import Path
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
 
-__all__ = ["Score", "score", "load_jsonl", "normalise", "TYPES"]
+__all__ = ["Score", "score", "load_jsonl", "normalise", "TYPES", "BANDS"]
 
 TYPES = ("Person", "City", "Country", "Organization")
 
@@ -79,6 +79,20 @@ class Score:
     visits_with_dates: Counts = field(default_factory=Counts)
     roles: Counts = field(default_factory=Counts)
     misses: list[str] = field(default_factory=list)
+    # precision of the predicted visits and roles, by the rule that made them and by confidence band
+    by_rule: dict[str, Counts] = field(default_factory=dict)
+    by_band: dict[str, Counts] = field(default_factory=dict)
+
+    def judge(self, fact: dict, kind: str, correct: bool) -> None:
+        """Count one predicted fact as right or wrong under its rule and its confidence band."""
+        evidence = fact.get("evidence") or {}
+        rule = f"{kind}:{str(evidence.get('rule') or 'unknown').split(':')[0]}"
+        confidence = evidence.get("confidence")
+        band = next((name for name, low in BANDS if confidence is not None and confidence >= low), "no confidence")
+        for table, key in ((self.by_rule, rule), (self.by_band, band)):
+            counts = table.setdefault(key, Counts())
+            counts.tp += correct
+            counts.fp += not correct
 
     def rows(self) -> list[tuple[str, Counts]]:
         return ([("entities", self.entities)] + [(f"  {t}", c) for t, c in self.by_type.items()]
@@ -87,7 +101,13 @@ class Score:
     def as_dict(self) -> dict:
         return {"documents": self.documents, "without_prediction": self.without_prediction,
                 "entities": self.entities.row(), "entities_by_type": {t: c.row() for t, c in self.by_type.items()},
-                "visits": self.visits.row(), "visits_with_dates": self.visits_with_dates.row(), "roles": self.roles.row()}
+                "visits": self.visits.row(), "visits_with_dates": self.visits_with_dates.row(), "roles": self.roles.row(),
+                "by_rule": {k: c.row() for k, c in sorted(self.by_rule.items())},
+                "by_confidence": {name: self.by_band[name].row() for name, _ in BANDS if name in self.by_band}}
+
+
+# Confidence bands, highest first: a fact falls in the first band whose floor it reaches.
+BANDS = (("≥ 0.9", 0.9), ("0.8–0.9", 0.8), ("0.7–0.8", 0.7), ("0.6–0.7", 0.6), ("< 0.6", 0.0))
 
 
 def score(gold: dict[str, dict], predicted: dict[str, dict]) -> Score:
@@ -112,6 +132,8 @@ def score(gold: dict[str, dict], predicted: dict[str, dict]) -> Score:
         gv = {(canon(v["visitor"]), canon(v["place"])): v for v in g.get("visits", [])}
         pv = {(canon(v.get("visitor")), canon(v.get("place"))): v for v in p.get("visits", [])}
         result.visits.add(set(gv), set(pv))
+        for visit in p.get("visits", []):
+            result.judge(visit, "visit", (canon(visit.get("visitor")), canon(visit.get("place"))) in gv)
         result.visits_with_dates.add({k + (v.get("start"), v.get("end")) for k, v in gv.items()},
                                      {k + (v.get("start"), v.get("end")) for k, v in pv.items()})
         result.misses += [f"{name}: missed visit {a} -> {b}" for a, b in sorted(set(gv) - set(pv))]
@@ -127,6 +149,8 @@ def score(gold: dict[str, dict], predicted: dict[str, dict]) -> Score:
         gr = {(canon(r["person"]), head(r), canon(r.get("of"))) for r in g.get("roles", [])}
         pr = {(canon(r.get("person")), head(r), canon(r.get("of"))) for r in p.get("roles", [])}
         result.roles.add(gr, pr)
+        for role in p.get("roles", []):
+            result.judge(role, "role", (canon(role.get("person")), head(role), canon(role.get("of"))) in gr)
         result.misses += [f"{name}: missed role {' / '.join(k)}" for k in sorted(gr - pr)]
         result.misses += [f"{name}: spurious role {' / '.join(k)}" for k in sorted(pr - gr)]
     return result
