@@ -588,7 +588,12 @@ def _extract_records(paths, data_dir, home):
 
     extractor = make_extractor(data_dir, home=home)
     for path in paths:
-        yield from extractor.extract_all(read_path(path))
+        for record in extractor.extract_all(read_path(path)):
+            language = record.get("language") or {}
+            if language.get("polish") is False:
+                click.echo(f"warning: {record['doc']}: not Polish (Morfeusz knows {language['known_words']:.0%} of its "
+                           "words); what was found in it is unreliable", err=True)
+            yield record
 
 
 @cli.command()

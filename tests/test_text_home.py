@@ -63,3 +63,21 @@ def test_a_broken_settings_file_is_named(tmp_path, data_dir, runner):
     result = runner.invoke(cli, ["extract", str(path), "--data", str(data_dir)])
     assert result.exit_code == 1
     assert "settings.yaml: cannot read the settings" in result.stderr
+
+
+@pytest.mark.parametrize("text", [
+    "Die Delegation aus Kalisz besuchte am Montag die Partnerstadt Hamm. Der Bürgermeister begrüßte die Gäste.",
+    "Делегація з Калиша відвідала місто-побратим Хмельницький. Міський голова привітав гостей.",
+])
+def test_a_text_in_another_language_is_reported_not_failed(tmp_path, runner, text):
+    path = tmp_path / "news.txt"
+    path.write_text(f"Nachricht\n1 maja 2024\n{text}", encoding="utf-8")
+    result = runner.invoke(cli, ["extract", str(path)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["language"]["polish"] is False
+    assert "news.txt: not Polish" in result.stderr
+
+
+def test_polish_news_is_polish(extractor):
+    record = extractor.extract(next(read_text(TEXTS[0][0], "t.txt")))
+    assert record["language"]["polish"] is True and record["language"]["known_words"] > 0.8

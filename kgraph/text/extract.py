@@ -23,7 +23,7 @@ from typing import Iterable, Iterator
 from kgraph.text.dates import find_dates
 from kgraph.text.home import check_home, default_home, publishing_town
 from kgraph.names import search_key
-from kgraph.text.morphology import doc_analyses, doc_lemmas, doc_words
+from kgraph.text.morphology import doc_analyses, doc_lemmas, doc_words, polish_share
 from kgraph.text.pipeline import PIPELINE_VERSION, make_pipeline
 from kgraph.text.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
@@ -154,6 +154,7 @@ class Extractor:
             "date": document.date,
             "extractor": EXTRACTOR_VERSION,
             "home": home,
+            "language": polish_share(doc),
             "entities": entities,
             **{field: _unique(getattr(state, field), keys) for field, keys in _FACT_KEYS.items()},
         }

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 
 from kgraph.text.lexicon import CASES, NAME_LABELS
 
-__all__ = ["Analysis", "analyses", "doc_analyses", "doc_words", "doc_lemmas", "token_lemmas", "word_lemmas",
+__all__ = ["polish_share", "Analysis", "analyses", "doc_analyses", "doc_words", "doc_lemmas", "token_lemmas", "word_lemmas",
            "inflect_nominative", "guess_nominatives"]
 
 
@@ -193,3 +193,17 @@ def word_lemmas(word: str) -> frozenset[str]:
         lemmas.update(inflect_nominative(a.lemma, a.gender).lower() for a in options if a.pos == "adj" and a.gender[:1] in "fn")
     return frozenset(lemmas)
 
+
+
+def polish_share(doc: Doc) -> dict:
+    """How Polish a text is: the share of its words of three letters or more that Morfeusz knows.
+    Polish news scores about 0.9; German or English about 0.1-0.2, Ukrainian 0 (Morfeusz knows
+    no Cyrillic). `polish` is false below one half: the rules then read a language they were not
+    written for, and what they find is unreliable."""
+    words = [k for k, word in enumerate(doc_words(doc)) if len(word) > 2 and word.isalpha()]
+    if not words:
+        return {"polish": True, "known_words": None}
+    analyses_of = doc_analyses(doc)
+    known = sum(1 for k in words if any(a.tag != "ign" for a in analyses_of[k]))
+    share = round(known / len(words), 2)
+    return {"polish": share >= 0.5, "known_words": share}
