@@ -67,7 +67,7 @@ RULE_CONFIDENCE = {
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
 # Sentences listing a delegation's members after the delegation was named.
 _MEMBERS = re.compile(r"\b(reprezent|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
-                      r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli)")
+                      r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
 # Relative pronouns: the subject of their verb is the name before them.
@@ -317,6 +317,8 @@ class _State:
             elif lemmas[k] == "gościć" and lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) \
                     and self.doc[sentence.start + k + 2].ent_type_ == "CITY":
                 lemmas[k] = _GUEST_AT  # "gościli w Kaliszu": the guests are the subject
+            elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
+                lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         low = self._text(sentence).lower()
         when = self._date(sentence)
         self._roles(sentence, ents)
@@ -391,12 +393,16 @@ class _State:
             visitor_city = None
             idx = next((k for k, t in enumerate(sentence) if t.lower_.startswith("delegac")), None)
             if idx is not None:
-                after = [e for e in places if 0 <= e.start - (start + idx) <= 4]
+                # "delegacja z Brzegu", "delegacja Powiatu Kętrzyńskiego": the town or body right after the word
+                after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4]
                 visitor_city = after[0] if after else None
                 if visitor_city is not None and visitor_city is destination:
                     visitor_city = None
+            words_after = low[sentence[idx].idx - sentence.start_char:] if idx is not None else ""
             origin = visitor_city._.kg_name if visitor_city else (
-                self.home if idx is not None and idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home) else None)
+                self.home if idx is not None and (idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home)
+                                                  or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after))
+                else None)
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation")
                 delegation_at = start + idx if idx is not None else start
@@ -405,7 +411,9 @@ class _State:
                         # "Na zaproszenie burmistrza Y do Y udała się delegacja z X na czele z A": after the delegation
                         member = person.start > delegation_at
                     else:
-                        member = destination is None or person.start < destination.start or "skład" in low
+                        listed_at = next((k for k in range(start, sentence.end) if self.doc[k].lower_ in ("składzie", "skład")), None)
+                        member = destination is None or person.start < destination.start or (
+                            listed_at is not None and person.start > listed_at > destination.start)
                     if member:
                         self._visit(person._.kg_name, dest_name, when, sentence, "delegation-member")
                 self.last_trip = (dest_name, when)

@@ -30,6 +30,8 @@ NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urz
                        "starostwo", "sejmik", "zarząd", "wydział", "pan", "pani", "państwo"}
 # "Pana Rusłana Procenko", "Panią Olgę": forms of address before a name, never part of it.
 FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
+# Letters of other languages' alphabets: an unknown word with one is a foreign name, printed as it is.
+FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîôûçëïñøåæ]"
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
@@ -353,6 +355,10 @@ class NameFinder:
             return None  # "Szanowny Panie Radny": a form of address, not a name
         if _lemma_in(doc, i, ORG_HEADS) or (not given and _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels)):
             return None
+        if _place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES:
+            known = self._geonames(doc, i, set())
+            if known is not None and known[0] >= end:
+                return None  # "w partnerskim Włodzimierzu Wołyńskim": a town named like a person
         span = Span(doc, i, end, label="PERSON")
         span._.kg_name = canonical_person(doc, i, end)
         span._.kg_source = "names"
@@ -406,6 +412,12 @@ class NameFinder:
                 span = Span(doc, i, i + 1, label="CITY")
                 span._.kg_name, span._.kg_source = name, "names"
                 return span
+        foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc[i].text) \
+            and not (i + 1 < len(doc) and _is_cap(doc[i + 1]))
+        if foreign:  # "do Balatonfűzfő": a foreign place no gazetteer knows, as printed
+            span = Span(doc, i, i + 1, label="CITY")
+            span._.kg_name, span._.kg_source = doc[i].text, "names"
+            return span
         if not cue or not (geographic or (unknown and before.startswith("miast"))):
             return None
         end = i + 1
