@@ -44,3 +44,22 @@ ROLES = [
 @pytest.mark.parametrize("sentence, role", ROLES)
 def test_title_phrases(extractor, sentence, role):
     assert role in {(r["person"], r["role"], r["of"]) for r in extract(extractor, sentence)["roles"]}
+
+
+# A dash-led member list with titles before each name, a relative clause about the host,
+# and a foreign place no gazetteer knows: all written for this test.
+MEMBER_LIST = ("Opolską delegację w składzie: Burmistrz Opola - Anna Kowal, Przewodniczący Rady Miejskiej Opola - "
+               "Jan Sowa oraz Zastępca Burmistrza Opola - Piotr Wrona, zaprosił do Kőszegfalva Burmistrz miasta - "
+               "Kovács Béla, który w maju odwiedził Opole.")
+
+
+def test_member_list_with_titles_and_a_relative_clause():
+    record = make_extractor().extract(  # the publishing town, Opole, is read from the text
+        next(read_text(f"Wiadomość\n5 czerwca 2024\n{MEMBER_LIST}", "t.txt")))
+    visits = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert {("Opole", "Kőszegfalva"), ("Anna Kowal", "Kőszegfalva"), ("Jan Sowa", "Kőszegfalva"),
+            ("Piotr Wrona", "Kőszegfalva"), ("Kovács Béla", "Opole")} <= visits
+    assert ("Kovács Béla", "Kőszegfalva") not in visits  # the host
+    roles = {(r["person"], r["role"], r["of"]) for r in record["roles"]}
+    assert {("Anna Kowal", "burmistrz", "Opole"), ("Jan Sowa", "przewodniczący", "Rada Miejska Opola"),
+            ("Piotr Wrona", "zastępca burmistrza", "Opole")} <= roles

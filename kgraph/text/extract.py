@@ -61,7 +61,7 @@ _TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gm
 RULE_CONFIDENCE = {
     "delegation": 0.95, "delegation-member": 0.9, "title-phrase": 0.9, "hosted-city": 0.85, "hosted-org": 0.8,
     "address-block": 0.85, "title": 0.8, "participant": 0.75, "delegation-members": 0.75, "apposition": 0.7,
-    "hosted-person": 0.6, "participant-town": 0.6, "travel": 0.45, "partner-cue": 0.6,
+    "hosted-person": 0.6, "participant-town": 0.6, "travel": 0.45, "partner-cue": 0.6, "relative": 0.7,
 }
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
@@ -323,8 +323,13 @@ class _State:
         when = self._date(sentence)
         self._roles(sentence, ents)
         self._partnerships(sentence, ents, low)
-        # "odwiedzić" names its place as its object: it wins over another travel word in the sentence
+        # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
+        # unless it is in a relative clause ("…Marton Béla, który w czerwcu odwiedził Śmigiel"): that
+        # clause is its antecedent's visit, and the main clause is read without it
         travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
+        if travel_at is not None and self._relative_visit(sentence, ents, travel_at, when):
+            lemmas[travel_at] = ""
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
         if travel_at is None:
             travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
         if travel_at is None:
@@ -457,6 +462,19 @@ class _State:
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
 
+    def _relative_visit(self, sentence, ents, verb_at: int, when) -> bool:
+        """ "A, który odwiedził X": A's visit to X, when a relative pronoun opens the clause of the verb."""
+        doc, verb = self.doc, sentence.start + verb_at
+        pronoun = next((k for k in range(verb - 1, max(sentence.start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        if pronoun is None or pronoun <= sentence.start + 1:
+            return False
+        antecedent = [e for e in ents if e.end <= pronoun and e.label_ in ("PERSON", "ORG")]
+        place = next((e for e in ents if e.start > verb and e.label_ == "CITY"), None)
+        if not antecedent or place is None or antecedent[-1].end < pronoun - 2:
+            return False
+        self._visit(antecedent[-1]._.kg_name, place._.kg_name, when, sentence, "relative")
+        return True
+
     def _hosting(self, sentence, ents, verb: int, destination, low: str, when) -> bool:
         """A host receiving guests: "Kalisz gościł Jana Nowaka, burmistrza Bochni", "Gmina Mieścisko
         gościła delegację z gminy Scharnebeck", "Burmistrz Trzebnicy przyjął gości z Kitzingen",
@@ -539,12 +557,15 @@ class _State:
                 of = of_entity._.kg_name if of_entity else (self.home if role in _HOME_OFFICES else None)
                 self._role(name, role, of, sentence, "address-block")
                 continue
+            phrase = self._title_phrase_before(sentence, ents, e)
+            if phrase is not None:  # "Burmistrz Śmigla - Małgorzata Adamczak"; an apposition may follow too
+                self._role(name, *phrase, sentence, "title-phrase")
             j = e.end
             # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
             title_of_next = any(doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
-                                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE or doc[m].ent_type_ in ("CITY", "ORG")
-                                        for m in range(j + 2, k))
-                                for k in range(j + 2, min(j + 6, sentence.end)))
+                                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
+                                        or _role_name(doc[m].text) for m in range(j + 2, k))
+                                for k in range(j + 2, min(j + 9, sentence.end)))
             if j + 1 < sentence.end and doc[j].text in (",", "-", "–") and _role_name(doc[j + 1].text) \
                     and not title_of_next:
                 role = _role_name(doc[j + 1].text)
@@ -572,10 +593,7 @@ class _State:
                 self._role(name, role, of, sentence, "apposition")
                 previous_of = of
                 continue
-            phrase = self._title_phrase_before(sentence, ents, e)
             if phrase is not None:
-                role, of = phrase
-                self._role(name, role, of, sentence, "title-phrase")
                 continue
             # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
             t = e.start - 1

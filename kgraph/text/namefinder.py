@@ -218,6 +218,14 @@ def head_at_or(head_at, i) -> int:
     return head_at if head_at is not None else i
 
 
+def _title_before(doc, i) -> bool:
+    """A title right before token i, or before a dash or "miasta": "burmistrz Jan", "Burmistrz miasta - Marton Béla"."""
+    k = i - 1
+    while k >= 0 and i - k <= 3 and doc[k].lower_ in ("-", "–", ":", "miasta", "gminy", "pan", "pani", "panem", "panią"):
+        k -= 1
+    return k >= 0 and _lemma_in(doc, k, TITLES)
+
+
 def _place_cue_before(doc, i) -> bool:
     """A word announcing a place before token i, over up to two lower-case adjectives:
     "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań"."""
@@ -322,7 +330,7 @@ class NameFinder:
         n = len(doc)
         if not _is_cap(doc[i]) or doc[i].is_upper or _not_in_name(doc, i):
             return None
-        title_before = i > 0 and _lemma_in(doc, i - 1, TITLES)
+        title_before = _title_before(doc, i)
         given = _is_given_name(doc, i)
         if not given and i + 2 < n and _is_given_name(doc, i + 1) and _is_surname_like(doc, i + 2):
             return None  # "Goslar Henning Binnewies", "Kętrzyński Jarosław Pieniak": a word, then the name
@@ -413,7 +421,7 @@ class NameFinder:
                 span._.kg_name, span._.kg_source = name, "names"
                 return span
         foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc[i].text) \
-            and not (i + 1 < len(doc) and _is_cap(doc[i + 1]))
+            and not (i + 1 < len(doc) and _is_cap(doc[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
         if foreign:  # "do Balatonfűzfő": a foreign place no gazetteer knows, as printed
             span = Span(doc, i, i + 1, label="CITY")
             span._.kg_name, span._.kg_source = doc[i].text, "names"
@@ -482,8 +490,9 @@ class NameFinder:
         token = doc[i]
         if not token.text[:1].isupper():
             return None
-        if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start:
-            return None  # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej")
+        if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start \
+                and not _lemma_in(doc, i - 1, TITLES):
+            return None  # inside a longer capitalised name (but "Przewodniczący Rady Miejskiej" starts one) ("Festiwalu Zespołów Muzyki Dawnej")
         acronym = token.is_upper and token.is_alpha and 2 <= len(token.text) <= 6 and not re.fullmatch(r"[IVXLC]+", token.text)
         head_at = None
         for k in range(i, min(i + 3, n)):
