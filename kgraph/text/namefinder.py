@@ -105,12 +105,26 @@ def _title_cases(doc, i) -> set[str] | None:
     return set().union(*(a.cases for a in readings)) if readings else None
 
 
+# Endings of Polish oblique cases: a foreign surname without one is in the nominative.
+_OBLIQUE_ENDINGS = ("a", "owi", "em", "ie", "u", "y", "ą", "ę", "ego", "emu", "ym", "im", "ej")
+
+
 def canonical_person(doc, start: int, end: int) -> str:
     """Nominative of a person's name: known parts by Morfeusz in the agreed case, unknown by endings."""
     tokens = [doc[i] for i in range(start, end)]
     options = [doc_analyses(doc)[i] for i in range(start, end)]
     known_cases = None
     feminine = None
+    foreign = foreign_given_names()
+    first = tokens[0].text
+    last_unknown = not options[-1] or all(a.tag == "ign" for a in options[-1])
+    if first.lower() in foreign and not any("imię" in a.labels and "nom" in a.cases for a in options[0]) \
+            and len(tokens) > 1 and last_unknown and not tokens[-1].text.endswith(_OBLIQUE_ENDINGS):
+        return _join([t.text for t in tokens], tokens)  # a foreign name as printed: "Kai Buchmann", not "Kaja"
+    if not options[0] or all(a.tag == "ign" for a in options[0]):
+        # an inflected foreign first name tells the case of the whole name: "Vytautasem Laurinaitisem"
+        known_cases = next(({case} for case in ("inst", "gen", "dat", "loc", "acc")
+                            if any(g.lower() in foreign for g in guess_nominatives(first, {case})[:-1])), None)
     for k, opts in enumerate(options):
         names = [a for a in opts if a.is_name and a.pos == "subst" and a.lemma[:1].isupper()]
         if names:
