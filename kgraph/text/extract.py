@@ -201,6 +201,15 @@ def _governor(doc, span) -> str:
     return doc[k].lower_ if k >= 0 else ""
 
 
+def _belongs_to(body: str, town: str) -> bool:
+    """Whether a body's or post's name names the town: "Rada Miejska w Miliczu", "Starostwo Milickie" of Milicz."""
+    body_key, town_key = search_key(body), search_key(town)
+    if body_key == town_key:
+        return False
+    stem = town_key[:max(4, len(town_key) - 2)]
+    return len(body_key.split()) > 1 and any(word.startswith(stem) for word in body_key.split()[1:])
+
+
 def _accusative(doc, span) -> bool:
     return any("acc" in a.cases for a in doc_analyses(doc)[span.start])
 
@@ -284,6 +293,8 @@ class _State:
     def _visit(self, visitor: str, place: str, when, sentence, rule: str):
         if not visitor or not place or search_key(visitor) == search_key(place):
             return
+        if _belongs_to(self.person_role_of.get(visitor) or visitor, place):
+            return  # the town's own officials and bodies ("Rada Miejska w Miliczu") host, they do not visit it
         self.scene = place
         if when is not None:
             self.place_dates.setdefault(search_key(place), when)
