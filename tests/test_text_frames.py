@@ -63,3 +63,33 @@ def test_member_list_with_titles_and_a_relative_clause():
     roles = {(r["person"], r["role"], r["of"]) for r in record["roles"]}
     assert {("Anna Kowal", "burmistrz", "Opole"), ("Jan Sowa", "przewodniczący", "Rada Miejska Opola"),
             ("Piotr Wrona", "zastępca burmistrza", "Opole")} <= roles
+
+
+SCENES = [
+    # a meeting at a place named first, its participants after the verb, towns in brackets after countries
+    ("W dniach 3-4 maja w Opolu spotkali się przedstawiciele miast partnerskich z Francji (Meudon) oraz Niemiec "
+     "(Haldensleben).", {("Meudon", "Opole"), ("Haldensleben", "Opole")}),
+    # the scene set by one sentence, the participants named in the next
+    ("W dniach 1-3 października w Kitzingen odbył się jubileusz partnerstwa. W obchodach uczestniczyli radna "
+     "Anna Kowal oraz Jan Sowa.", {("Anna Kowal", "Kitzingen"), ("Jan Sowa", "Kitzingen")}),
+    # a town represented by people listed after "w osobach:"
+    ("Jak co roku w Hürth spotkały się delegacje miast partnerskich. Miasto Opole reprezentowali radni w osobach: "
+     "Anna Kowal i Jan Sowa.", {("Opole", "Hürth"), ("Anna Kowal", "Hürth"), ("Jan Sowa", "Hürth")}),
+]
+
+
+@pytest.mark.parametrize("text, expected", SCENES)
+def test_scenes_and_participants(extractor, text, expected):
+    assert expected <= {(v["visitor"], v["place"]) for v in extract(extractor, text)["visits"]}
+
+
+def test_a_videoconference_is_no_visit(extractor):
+    text = "Burmistrz Jan Sowa spotkał się podczas wideokonferencji z przedstawicielami miast partnerskich z Chrudimia."
+    assert extract(extractor, text)["visits"] == []
+
+
+def test_the_days_of_a_visit_told_in_another_sentence(extractor):
+    text = ("Delegacja z miasta partnerskiego Nordhausen gościła w Opolu. Wizyta odbyła się w dniach od 9 do 12 "
+            "listopada 2022 r.")
+    visits = {(v["visitor"], v["place"], v["start"], v["end"]) for v in extract(extractor, text)["visits"]}
+    assert ("Nordhausen", "Opole", "2022-11-09", "2022-11-12") in visits

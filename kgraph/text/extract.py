@@ -66,7 +66,7 @@ RULE_CONFIDENCE = {
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
 # Sentences listing a delegation's members after the delegation was named.
-_MEMBERS = re.compile(r"\b(reprezent|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
+_MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
                       r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
@@ -74,7 +74,7 @@ _PARTICIPATE = {"uczestniczyć", "udział"}
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
 _ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", "udać", "przyjeżdżać", "przybywać", "pojechać",
-            "wyjechać"}
+            "wyjechać", "spotkać"}
 # Forms of address between a title and a name: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc".
 _POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 # Words between a title and its town: "Burmistrz Miasta i Gminy X".
@@ -347,6 +347,13 @@ class _State:
             # "wzięli udział w obchodach": taking part, like "uczestniczyć"
             travel_at = next((k for k in range(1, len(lemmas)) if lemmas[k] == "udział"
                               and lemmas[k - 1] in ("wziąć", "brać")), None)
+        if travel_at is None:
+            # "w Ciechanowie spotkali się przedstawiciele miast z…": a meeting at a place named before the verb,
+            # its participants after it (not "burmistrz spotkał się z…", nor a meeting online)
+            travel_at = next((k for k in range(1, len(lemmas) - 1) if lemmas[k] == "spotkać" and lowers[k + 1] == "się"
+                              and not any(e.label_ in ("PERSON", "ORG") and e.start < sentence.start + k for e in ents)
+                              and any(e.label_ == "CITY" and e.start < sentence.start + k and _governor(self.doc, e) in ("w", "we")
+                                      for e in ents)), None)
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
         home_named = any(w in low for w in _HOME_WORDS)
         cities = [e for e in ents if e.label_ == "CITY"]
@@ -354,23 +361,28 @@ class _State:
                 and any(lemma in _VISIT_NOUNS for lemma in lemmas):
             # "Wizyta odbyła się w dniach od 9 do 12 listopada": the days of the visit just told of
             self.place_dates[search_key(self.scene)] = when
-        members = self.last_trip is not None and _MEMBERS.search(low) is not None and (
-            travel_at is None or lemmas[travel_at] in _PARTICIPATE)
-        if members:
-            # "W skład delegacji weszli: A – burmistrz X, B…": the members of the delegation just told of
-            place, trip_when = self.last_trip
-            for person in [e for e in ents if e.label_ == "PERSON"]:
-                self._visit(person._.kg_name, place, trip_when, sentence, "delegation-members")
-        elif delegation or travel_at is not None or home_named:
-            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
-        elif cities and (when is not None or any(lemma in ("odbyć", "spotkać") for lemma in lemmas)):
+        if cities and (when is not None or any(lemma in ("odbyć", "spotkać") for lemma in lemmas)):
             # "W dniach 1–3 października w Waldbröl odbył się jubileusz", "W dniach 6–9 maja w Goslar
-            # obchodzono…": the scene of what follows, and its days
+            # obchodzono…": the scene of what follows, and its days (a visit told here moves it again)
             located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
             if located is not None:
                 self.scene = located._.kg_name
                 if when is not None:
                     self.place_dates.setdefault(search_key(self.scene), when)
+        trip = self.last_trip or ((self.scene, self.place_dates.get(search_key(self.scene))) if self.scene else None)
+        members = trip is not None and _MEMBERS.search(low) is not None and (
+            travel_at is None or lemmas[travel_at] in _PARTICIPATE) and not any(
+            _governor(self.doc, e) in ("do", "w", "we") for e in cities)  # a sentence naming where is read on its own
+        if members:
+            # "W skład delegacji weszli: A – burmistrz X, B…": the members of the delegation just told of;
+            # "Miasto Skawina reprezentowali radni w osobach: A, B": the town too
+            place, trip_when = trip
+            for e in ents:
+                if e.label_ == "PERSON" or (e.label_ == "CITY" and e.start < sentence.start + 3
+                                            and _governor(self.doc, e) not in ("w", "we", "do", "z", "ze")):
+                    self._visit(e._.kg_name, place, trip_when, sentence, "delegation-members")
+        elif delegation or travel_at is not None or home_named:
+            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
 
     def _visits(self, sentence, ents, lemmas, low, when, travel_at, delegation):
         start = sentence.start
@@ -462,9 +474,11 @@ class _State:
         elif not subjects and lemmas[travel_at] in _ARRIVAL:
             # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
             subjects = [e for e in ents if e.start > verb and e is not destination
-                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and before(e) in ("z", "ze")))]
+                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and (before(e) in ("z", "ze") or (
+                            before(e) == "(" and doc[e.start - 2].ent_type_ == "COUNTRY"))))]  # "z Francji (Meudon)"
         for e in subjects:
-            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "") and not doc[e.start - 1].lower_.startswith("przedstawic"):
+            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") \
+                    and not doc[e.start - 1].lower_.startswith("przedstawic"):
                 continue
             if e._.kg_name == dest_name:
                 continue

@@ -242,7 +242,12 @@ def _title_before(doc, i) -> bool:
 
 def _place_cue_before(doc, i) -> bool:
     """A word announcing a place before token i, over up to two lower-case adjectives:
-    "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań"."""
+    "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań";
+    or a country around it: "z Francji (Meudon)", "Meudon (Francja)"."""
+    if i >= 2 and doc[i - 1].text == "(" and doc[i - 2].ent_type_ == "COUNTRY":
+        return True
+    if i + 2 < len(doc) and doc[i + 1].text == "(" and doc[i + 2].ent_type_ == "COUNTRY":
+        return True
     k = i - 1
     while k >= 0 and i - k <= 2 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") \
             and doc[k].lower_ not in PLACE_CUES:
