@@ -36,7 +36,7 @@ _FACT_KEYS = {"visits": ("visitor", "place"), "roles": ("person", "role", "of"),
 TYPE_NAMES = {"PERSON": "Person", "CITY": "City", "COUNTRY": "Country", "ORG": "Organization"}
 
 # Verbs (by lemma) of travelling to a place, and of a place receiving guests.
-_TRAVEL = {"odwiedzić", "odwiedzać", "przyjechać", "przyjeżdżać", "przylecieć", "przybyć", "zawitać", "przebywać",
+_TRAVEL = {"podpisać", "odwiedzić", "odwiedzać", "przyjechać", "przyjeżdżać", "przylecieć", "przybyć", "zawitać", "przebywać",
            "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta", "gościć w"}
 _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
 _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
@@ -70,6 +70,8 @@ _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\
                       r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
+# Verbs of coming (here): with no place named, the place is the scene or the publishing town.
+_COMING = {"przyjechać", "przybyć", "przylecieć", "zawitać", "przyjeżdżać", "przybywać"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
@@ -81,6 +83,8 @@ _POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
 _HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+# A county's offices: a toponymic adjective after them names the county ("starosta milicki").
+_COUNTY_OFFICES = {"starosta", "wicestarosta"}
 # Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
 _TOWN_OFFICES = {"burmistrz", "wiceburmistrz", "zastępca", "wójt", "sekretarz", "skarbnik"}
 _PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
@@ -201,6 +205,16 @@ def _governor(doc, span) -> str:
     return doc[k].lower_ if k >= 0 else ""
 
 
+def _county(doc, k) -> str | None:
+    """The county a toponymic adjective names after a starosta's title: "Milicki" -> "Powiat Milicki"."""
+    adjectives = [a.lemma for a in doc_analyses(doc)[k] if a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)]
+    return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
+
+
+def _city_after(ents, verb: int) -> bool:
+    return any(e.label_ == "CITY" and e.start > verb for e in ents)
+
+
 def _belongs_to(body: str, town: str) -> bool:
     """Whether a body's or post's name names the town: "Rada Miejska w Miliczu", "Starostwo Milickie" of Milicz."""
     body_key, town_key = search_key(body), search_key(town)
@@ -268,7 +282,8 @@ class _State:
         # the scene: the place the text's events happen at, and the days of each place's visit,
         # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
         self.scene: str | None = None
-        self._city_names = {e._.kg_name for e in doc.ents if e.label_ == "CITY"}
+        self._city_mentions = [e._.kg_name for e in doc.ents if e.label_ == "CITY"]
+        self._city_names = set(self._city_mentions)
         self.place_dates: dict[str, object] = {}
 
     # -- helpers
@@ -459,9 +474,12 @@ class _State:
             # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
             # without a city is the publishing city's own
             dest_name = self.home
-        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and self.scene and not places:
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
             self._participants(sentence, ents, when, lemmas[travel_at])
             return
+        if dest_name is None and lemmas[travel_at] in _COMING and not _city_after(ents, start + travel_at):
+            # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
+            dest_name = self.scene or self.home
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
@@ -493,11 +511,14 @@ class _State:
         pronoun = next((k for k in range(verb - 1, max(sentence.start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
         if pronoun is None or pronoun <= sentence.start + 1:
             return False
-        antecedent = [e for e in ents if e.end <= pronoun and e.label_ in ("PERSON", "ORG")]
-        place = next((e for e in ents if e.start > verb and e.label_ == "CITY"), None)
+        antecedent = [e for e in ents if e.end <= pronoun and (e.label_ in ("PERSON", "ORG") or (
+            e.label_ == "CITY" and _governor(doc, e) in ("z", "ze")))]  # "goście z Magdeburga, którzy…"
+        place = next((e._.kg_name for e in ents if e.start > verb and e.label_ == "CITY"), None)
+        if place is None and verb + 1 < sentence.end and doc[verb + 1].lower_ == "nas":
+            place = self.home  # "…którzy odwiedzają nas": the publishing town
         if not antecedent or place is None or antecedent[-1].end < pronoun - 2:
             return False
-        self._visit(antecedent[-1]._.kg_name, place._.kg_name, when, sentence, "relative")
+        self._visit(antecedent[-1]._.kg_name, place, when, sentence, "relative")
         return True
 
     def _hosting(self, sentence, ents, verb: int, destination, low: str, when) -> bool:
@@ -546,8 +567,11 @@ class _State:
     def _participants(self, sentence, ents, when, verb: str):
         """Who took part in what happens at the scene: "W obchodach uczestniczyli Prezydent Miasta
         Rzeszowa Tadeusz Ferenc oraz…". People and bodies of the scene's own town are hosts, not
-        visitors; an official's town takes part with them."""
-        place = self.scene
+        visitors; an official's town takes part with them. With no scene yet, the publishing town's
+        own people take part abroad, in the other town the text names most; anyone else, at home."""
+        place = self.scene or self._other_town_if_own_people(ents)
+        if place is None:
+            return
         for e in ents:
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
@@ -560,6 +584,18 @@ class _State:
             if of is not None and of in self._city_names:
                 self._visit(of, place, when, sentence, f"participant-town:{verb}")
         self.scene = place
+
+    def _other_town_if_own_people(self, ents) -> str | None:
+        people = [e for e in ents if e.label_ == "PERSON"]
+        own = [e for e in people if self.person_role_of.get(e._.kg_name) and self.home
+               and (search_key(self.person_role_of[e._.kg_name]) == search_key(self.home)
+                    or _belongs_to(self.person_role_of[e._.kg_name], self.home))]
+        if not people:
+            return None
+        if not own:
+            return self.home
+        others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
+        return max(others, key=others.count) if others else None
 
     def _roles(self, sentence, ents):
         doc = self.doc
@@ -612,7 +648,8 @@ class _State:
                 # A bare title in a list ("Jana Melniczuk - sekretarz;") continues the previous one's city;
                 # a longer phrase naming no known body gives no `of` rather than a guess.
                 bare = len(phrase) <= 1 and not any(t.text[:1].isupper() for t in phrase)
-                of = of_entity._.kg_name if of_entity else (
+                county = _county(doc, j + 2) if role in _COUNTY_OFFICES and j + 2 < sentence.end else None
+                of = of_entity._.kg_name if of_entity else county or (
                     previous_of if previous_of and bare else
                     self.home if role in _HOME_OFFICES and (bare or any(t.lower_ == "miasta" for t in phrase)) else None)
                 self._role(name, role, of, sentence, "apposition")
@@ -657,6 +694,8 @@ class _State:
         body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
         if body is not None:
             of, t = body._.kg_name, body.start - 1
+        elif t > first and _county(doc, t) and _role_name(doc[t - 1].text) in _COUNTY_OFFICES:
+            of, t = _county(doc, t), t - 1  # "wicestarosta kielecki Zenon Janus": the county's
         while t >= first and doc[t].lower_ in _TOWN_WORDS:
             t -= 1
         k = t
