@@ -142,9 +142,10 @@ class Extractor:
             return results[0]
         doc = self.nlp(text)
         dates = find_dates(text, reference=document.date)
-        entities = self._entities(doc, document)
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
         home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
+        self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)
+        entities = self._entities(doc, document)
         state = _State(home, document, doc, dates)
         ents = list(doc.ents)
         starts = [e.start for e in ents]

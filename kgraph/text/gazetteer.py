@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgraph.names import search_key
 from kgraph.records import Records
 from kgraph.text.lexicon import countries
-from kgraph.text.morphology import doc_analyses, doc_words, morfeusz_component, token_lemmas
+from kgraph.text.morphology import analyses, doc_analyses, doc_words, morfeusz_component, token_lemmas
 
 __all__ = ["Gazetteer", "merge_spans"]
 
@@ -29,6 +30,8 @@ class Gazetteer:
     def __init__(self, nlp: Language, name: str = "kgraph_gazetteer"):
         self.nlp = nlp
         self.by_first: dict[str, list[_Entry]] = {}
+        # names every town's body has ("Rada Miasta"): by search key, (town, canonical name, id) of each body
+        self.generic: dict[str, list[tuple[str, str, str]]] = {}
 
     def add(self, text: str, label: str, name: str, entity_id: str, country: str | None = None) -> None:
         doc = morfeusz_component(self.nlp.make_doc(text))
@@ -51,9 +54,17 @@ class Gazetteer:
             for text in {*place.labels.values(), *place.aliases}:
                 if re.search(r"[^\W\d_]", text) and not re.search(r"[\u0400-\u04FF]", text):
                     self.add(text, label, place.labels["pl"], place.id, place.country)
+        town_names = {place.id: place.labels["pl"] for place in records.places}
         for organisation in records.organisations:
-            for text in {organisation.labels["pl"], *organisation.aliases}:
-                if len(text) > 3:  # an acronym alias such as RMK would match too much
+            for text in sorted({organisation.labels["pl"], *organisation.aliases}):
+                # an acronym alias such as RMK would match too much, and one without a proper name
+                # ("Rada Miasta" is every town's council) is that body's only in its own town's news
+                if _generic(text):
+                    town = town_names.get(organisation.location or "")
+                    if town:
+                        self.generic.setdefault(search_key(text), []).append(
+                            (town, organisation.labels["pl"], organisation.id))
+                elif len(text) > 3:
                     self.add(text, "ORG", organisation.labels["pl"], organisation.id)
         for person in records.people:
             for text in {person.labels["pl"], *person.aliases}:
@@ -61,6 +72,16 @@ class Gazetteer:
         for text, (name, _code) in sorted(countries().items()):
             self.add(text, "COUNTRY", name, None)
         return self
+
+    def link_generic(self, doc: Doc, home: str | None) -> None:
+        """Link bodies named generically ("Rady Miasta") to the publishing town's own, once it is known."""
+        if not home:
+            return
+        for span in doc.ents:
+            if span.label_ == "ORG" and span._.kg_id is None:
+                own = [e for e in self.generic.get(search_key(span._.kg_name or ""), ()) if search_key(e[0]) == search_key(home)]
+                if len(own) == 1:
+                    span._.kg_name, span._.kg_id = own[0][1], own[0][2]
 
     def __call__(self, doc: Doc) -> Doc:
         spans, i = [], 0
@@ -100,6 +121,13 @@ class Gazetteer:
                 i += 1
         doc.ents = merge_spans(doc.ents, spans)
         return doc
+
+
+def _generic(name: str) -> bool:
+    """A name made of common words only: "Rada Miasta", not "Rada Miasta Kalisza" or "Kopernik"."""
+    words = re.findall(r"\w+", name)
+    return len(words) > 1 and all(any(a.lemma[:1].islower() and a.pos in ("subst", "adj") and not a.is_name
+                                      for a in analyses(word)) for word in words)
 
 
 def merge_spans(existing, new) -> tuple[Span, ...]:

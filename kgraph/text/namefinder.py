@@ -201,7 +201,9 @@ def canonical_organisation(doc, start: int, end: int) -> str:
     if head is None:
         return _join([doc[i].text for i in range(start, end)], [doc[i] for i in range(start, end)])
     k_head, noun = head
-    cases, gender = noun.cases, noun.gender
+    # every singular reading of the head counts: "Gimnazjum" is any case, and the adjectives say which
+    cases = set().union(*(a.cases for a in options[k_head] if a.lemma == noun.lemma and ":sg:" in a.tag)) or noun.cases
+    gender = noun.gender
     parts = []
     for k in range(end - start):
         token = doc[start + k]
@@ -445,12 +447,14 @@ class NameFinder:
             span = Span(doc, i, i + 1, label="CITY")
             span._.kg_name, span._.kg_source = doc[i].text, "names"
             return span
-        if not cue or not (geographic or (unknown and before.startswith("miast"))):
+        if not cue or not (geographic or (unknown and before.startswith("miast"))) or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
         while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
                 _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
             end += 1
+        if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj"):
+            return None  # "w Dolnej Saksonii": a region; a town of such a name would be in GeoNames
         cases = _context_cases(doc, i) or {"miasta": {"gen", "nom"}, "mieście": {"nom", "loc"}, "miastem": {"nom", "inst"},
                                            "miasto": {"nom", "acc"}}.get(before)
         geo = [a for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()
@@ -511,10 +515,13 @@ class NameFinder:
             return None
         if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start \
                 and not _lemma_in(doc, i - 1, TITLES):
-            return None  # inside a longer capitalised name (but "Przewodniczący Rady Miejskiej" starts one) ("Festiwalu Zespołów Muzyki Dawnej")
-        acronym = token.is_upper and token.is_alpha and 2 <= len(token.text) <= 6 and not re.fullmatch(r"[IVXLC]+", token.text)
+            # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
+            # starts one ("Przewodniczący Rady Miejskiej")
+            return None
+        numeral = re.fullmatch(r"[IVX]{1,4}", token.text) is not None  # "II Liceum Ogólnokształcące"
+        acronym = token.is_upper and token.is_alpha and 2 <= len(token.text) <= 6 and not numeral
         head_at = None
-        for k in range(i, min(i + 3, n)):
+        for k in range(i + numeral, min(i + numeral + 3, n)):
             if k in taken or not doc[k].text[:1].isupper():
                 break
             if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
@@ -539,8 +546,16 @@ class NameFinder:
             if end > head_at_or(head_at, i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
                     and not any(doc[k].lower_ == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
                 break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
+            patron = any(doc[k].lower_ == "im" for k in range(max(i, end - 2), end))
+            if token_end.lower_ in FORMS_OF_ADDRESS or (
+                    _lemma_in(doc, end, TITLES) and not _lemma_in(doc, end, ORG_HEADS) and not patron):
+                break  # "Wydział Zdrowia Pani Renata…", "Rady Miejskiej Przewodniczący…"
+            if token_end.is_digit and doc[end - 1].lower_ not in ("nr", "numer"):
+                break  # "Szkoła Podstawowa nr 18", but not "Rada Miejska w Łodzi 4 …"
             if token_end.text[:1].isupper() and token_end.is_alpha or token_end.is_digit:
                 end += 1
+            elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc[end - 1].text):
+                end += 1  # "Szkoła Muzyczna I stopnia"
             elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (end + 1) not in taken and (
                     doc[end + 1].text[:1].isupper() or doc[end + 1].is_digit or doc[end + 1].text == "."):
                 if token_end.text == "." and doc[end - 1].lower_ != "im" and not (
