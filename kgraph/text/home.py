@@ -37,7 +37,8 @@ def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | 
     "Burmistrz X") and three more in the title (the first `title_chars` characters)."""
     score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
-    for span in doc.ents:
+    # towns inside bodies' names count too: "I Liceum Ogólnokształcące w Nowym Targu"
+    for span in sorted([*doc.ents, *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
         if span.label_ != "CITY" or not _is_polish(span):
             continue
         name = span._.kg_name
