@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import morfeusz2
+import numpy
+from spacy.attrs import LEMMA, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -158,15 +160,16 @@ def doc_lemmas(doc: Doc) -> list[str]:
 @Language.component("kgraph_morfeusz")
 def morfeusz_component(doc: Doc) -> Doc:
     """Morfeusz analyses for every token (doc_analyses(doc)[i]) and a lemma: names and nouns first."""
-    found, words, lemmas = [], [], []
-    for token in doc:
-        word = token.text
+    found, lemmas = [], []
+    # token texts in one pass over the doc's strings (a Token object per word costs more than the rest)
+    strings = doc.vocab.strings
+    words = [strings[orth] for orth in doc.to_array([ORTH]).tolist()] if len(doc) else []
+    for word in words:
         options = _word_analyses(word)
-        lemma = options[0].lemma if options and options[0].tag != "ign" else word
-        token.lemma_ = lemma
         found.append(options)
-        words.append(word)
-        lemmas.append(lemma)
+        lemmas.append(options[0].lemma if options and options[0].tag != "ign" else word)
+    if words:
+        doc.from_array([LEMMA], numpy.array([strings.add(lemma) for lemma in lemmas], dtype="uint64"))
     doc.user_data[_ANALYSES], doc.user_data[_WORDS], doc.user_data[_LEMMAS] = found, words, lemmas
     return doc
 

@@ -19,7 +19,7 @@ import re
 
 import numpy
 import spacy
-from spacy.attrs import SENT_START
+from spacy.attrs import ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -39,23 +39,26 @@ for _name in ("kg_name", "kg_id", "kg_source", "kg_place", "kg_country"):
 @Language.component("kgraph_sentences")
 def sentences(doc: Doc) -> Doc:
     """Sentence starts after . ! ? … (not after an abbreviation or an initial) and at line breaks."""
-    # Set through from_array: the per-token is_sent_start setter rescans the whole doc each time.
-    starts = numpy.full((len(doc), 1), -1, dtype="int32")
-    previous = None
-    for token in doc:
-        start = token.i == 0
-        if previous is not None:
-            if "\n" in previous.text or "\n" in previous.whitespace_:
-                start = True
-            elif previous.text in (".", "!", "?", "…", "...") and token.is_title | token.is_upper | (not token.is_alpha):
-                before = doc[previous.i - 1] if previous.i > 0 else None
-                abbreviation = before is not None and previous.text == "." and not before.whitespace_ and (
-                    before.lower_ in ABBREVIATIONS or (len(before.text) == 1 and before.is_upper)
-                    or re.fullmatch(r"\d{4}r", before.lower_) is not None)  # "2013r." is "2013 r."
-                start = not abbreviation
-        if start:
-            starts[token.i, 0] = 1
-        previous = token
+    # Set through from_array (the per-token is_sent_start setter rescans the whole doc each time),
+    # and read from arrays and strings (a Token object per word would cost more than the test).
+    n = len(doc)
+    starts = numpy.full((n, 1), -1, dtype="int32")
+    if n:
+        strings = doc.vocab.strings
+        words = [strings[orth] for orth in doc.to_array([ORTH]).tolist()]
+        spaces = doc.to_array([SPACY]).tolist()
+        starts[0, 0] = 1
+    for i in range(1, n):
+        previous, word = words[i - 1], words[i]
+        if "\n" in previous:  # spaCy keeps line breaks as tokens (a token's trailing space is one space)
+            starts[i, 0] = 1
+        elif previous in (".", "!", "?", "…", "...") and (word[:1].isupper() or not word.isalpha()):
+            before = words[i - 2] if i > 1 else None
+            abbreviation = before is not None and previous == "." and not spaces[i - 2] and (
+                before.lower() in ABBREVIATIONS or (len(before) == 1 and before.isupper())
+                or re.fullmatch(r"\d{4}r", before.lower()) is not None)  # "2013r." is "2013 r."
+            if not abbreviation:
+                starts[i, 0] = 1
     if len(doc):
         doc.from_array([SENT_START], starts.astype("uint64"))
     return doc
