@@ -83,6 +83,8 @@ _POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
 _HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+# "były burmistrz": a former holder's title in apposition.
+_FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna"}
 # A county's offices: a toponymic adjective after them names the county ("starosta milicki").
 _COUNTY_OFFICES = {"starosta", "wicestarosta"}
 # Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
@@ -622,14 +624,22 @@ class _State:
             phrase = self._title_phrase_before(sentence, ents, e)
             if phrase is not None:  # "Burmistrz Śmigla - Małgorzata Adamczak"; an apposition may follow too
                 self._role(name, *phrase, sentence, "title-phrase")
-            j = e.end
+            j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
+            if j + 1 < sentence.end and doc[j].text not in (",", "-", "–"):
+                if _role_name(doc[j].text) and doc[j].is_alpha:
+                    j -= 1  # no separator: "Kai Buchmann Nadburmistrz Nordhausen"
+                elif doc[j].lower_ not in _FORMER or not _role_name(doc[j + 1].text):
+                    j = None  # "były burmistrz Scharnebeck" keeps j on "były"
             # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
-            title_of_next = any(doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
-                                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
-                                        or _role_name(doc[m].text) for m in range(j + 2, k))
-                                for k in range(j + 2, min(j + 9, sentence.end)))
-            if j + 1 < sentence.end and doc[j].text in (",", "-", "–") and _role_name(doc[j + 1].text) \
-                    and not title_of_next:
+            title_of_next = j is not None and any(
+                doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
+                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
+                        or _role_name(doc[m].text) or _county(doc, m) for m in range(j + 2, k))
+                for k in range(j + 2, min(j + 9, sentence.end)))
+            # a plural title ("…Paweł Niewiadomski, radni oraz…") is not one person's
+            plural = j is not None and j + 1 < sentence.end and all(
+                ":pl:" in a.tag for a in doc_analyses(doc)[j + 1] if a.tag != "ign") and doc_analyses(doc)[j + 1]
+            if j is not None and j + 1 < sentence.end and _role_name(doc[j + 1].text) and not title_of_next and not plural:
                 role = _role_name(doc[j + 1].text)
                 of_entity = None
                 for other in ents[k + 1:]:

@@ -97,6 +97,7 @@ _MASCULINE = [
     ("dat", "owi", ""), ("loc", "u", ""), ("loc", "cie", "t"), ("loc", "dzie", "d"), ("loc", "rze", "r"),
     ("loc", "ście", "st"), ("loc", "le", "ł"), ("loc", "nie", "n"), ("loc", "mie", "m"), ("loc", "wie", "w"),
     ("loc", "sie", "s"), ("loc", "zie", "z"), ("loc", "bie", "b"), ("loc", "pie", "p"), ("loc", "ie", ""),
+    ("gen", "ic", "ice"), ("gen", "yc", "yce"),  # towns in the plural: Košic -> Košice, Gliwic -> Gliwice
     ("gen", "ego", "y"), ("gen", "ego", "i"), ("inst", "ym", "y"), ("inst", "im", "i"), ("loc", "ym", "y"),
     ("loc", "im", "i"), ("dat", "emu", "y"), ("dat", "emu", "i"),
 ]
