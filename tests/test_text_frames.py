@@ -93,3 +93,26 @@ def test_the_days_of_a_visit_told_in_another_sentence(extractor):
             "listopada 2022 r.")
     visits = {(v["visitor"], v["place"], v["start"], v["end"]) for v in extract(extractor, text)["visits"]}
     assert ("Nordhausen", "Opole", "2022-11-09", "2022-11-12") in visits
+
+
+NAMES_AND_TITLES = [
+    # a foreign first name with an undeclined surname stays as printed; the title needs no comma
+    ("Mówił Kai Brandt Nadburmistrz Nordhausen.", ("Kai Brandt", "nadburmistrz", "Nordhausen")),
+    ("Gospodarzem była Burmistrz Miasta Waldbröl Larissa Weber.", ("Larissa Weber", "burmistrz", "Waldbröl")),
+    # an apposition in the genitive declines the foreign first name too
+    ("Z inicjatywy Christiana Springfeld, Burmistrza Miasta Springe podpisano list.",
+     ("Christian Springfeld", "burmistrz", "Springe")),
+    # a starosta's adjective is the county
+    ("Głos zabrał wicestarosta kielecki Zenon Janus.", ("Zenon Janus", "wicestarosta", "Powiat Kielecki")),
+]
+
+
+@pytest.mark.parametrize("sentence, role", NAMES_AND_TITLES)
+def test_foreign_names_and_their_titles(extractor, sentence, role):
+    assert role in {(r["person"], r["role"], r["of"]) for r in extract(extractor, sentence)["roles"]}
+
+
+def test_a_plural_title_is_not_the_previous_persons():
+    record = make_extractor(home="Opole").extract(next(read_text(
+        "Wiadomość\n5 maja 2024\nObecni byli prezydent Jan Wrona, radni oraz urzędnicy.", "t.txt")))
+    assert {(r["person"], r["role"]) for r in record["roles"]} == {("Jan Wrona", "prezydent")}

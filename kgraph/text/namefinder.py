@@ -118,9 +118,16 @@ def canonical_person(doc, start: int, end: int) -> str:
     foreign = foreign_given_names()
     first = tokens[0].text
     last_unknown = not options[-1] or all(a.tag == "ign" for a in options[-1])
+    first_unknown = not options[0] or all(a.tag == "ign" for a in options[0])
+    apposition = _title_after(doc, end + 1) if end + 1 < len(doc) and doc[end].text in (",", "-", "–") else None
+    oblique_context = bool(((_title_cases(doc, apposition) if apposition is not None else None)
+                            or _context_cases(doc, start) or set()) - {"nom", "voc"})
+    last_oblique = any(a.is_name for a in options[-1]) and not any(a.is_name and "nom" in a.cases for a in options[-1])
     if first.lower() in foreign and not any("imię" in a.labels and "nom" in a.cases for a in options[0]) \
-            and len(tokens) > 1 and last_unknown and not tokens[-1].text.endswith(_OBLIQUE_ENDINGS):
-        return _join([t.text for t in tokens], tokens)  # a foreign name as printed: "Kai Buchmann", not "Kaja"
+            and len(tokens) > 1 and not oblique_context and not last_oblique and (
+                first_unknown or any(a.is_name and "nom" in a.cases and ":sg" in a.tag for a in options[-1])
+                or (last_unknown and not tokens[-1].text.endswith(_OBLIQUE_ENDINGS))):
+        return _join([t.text for t in tokens], tokens)  # a foreign name as printed: "Kai Buchmann", "Larissa Weber"
     if not options[0] or all(a.tag == "ign" for a in options[0]):
         # an inflected foreign first name tells the case of the whole name: "Vytautasem Laurinaitisem"
         known_cases = next(({case} for case in ("inst", "gen", "dat", "loc", "acc")
@@ -410,12 +417,13 @@ class NameFinder:
             lone_adjective = end - i == 1 and not geographic and _has(doc, i, lambda a: a.pos == "adj")
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
+            foreign_titled = titled and _is_unknown(doc, i) and not _is_given_name(doc, i)  # "Nadburmistrz Nordhausen"
             continent = end - i == 1 and _lemma_in(doc, i, CONTINENTS | TITLES)  # "Mer": a title, not a town
             # a Polish town both Morfeusz and GeoNames know ("Trzebnicę odwiedziła…") needs no cue
             polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
             if not lone_adjective and not given and not continent and (
-                    cue or in_list or polish_town or (titled and geographic)
+                    cue or in_list or polish_town or (titled and geographic) or foreign_titled
                     or (big and not common and (geographic or not doc[i].is_sent_start))):
                 place = resolve(candidates, near=self._countries_near(doc, i), mentioned=self.mentioned)
                 main = name_tokens(place.name)
