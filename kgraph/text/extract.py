@@ -61,10 +61,10 @@ _TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gm
 RULE_CONFIDENCE = {
     "delegation": 0.95, "delegation-member": 0.9, "title-phrase": 0.9, "hosted-city": 0.85, "hosted-org": 0.8,
     "address-block": 0.85, "title": 0.8, "participant": 0.75, "delegation-members": 0.75, "apposition": 0.7,
-    "hosted-person": 0.6, "participant-town": 0.6, "travel": 0.45, "partner-cue": 0.6, "relative": 0.7,
+    "hosted-person": 0.6, "participant-town": 0.6, "travel": 0.45, "partner-cue": 0.6, "relative": 0.7, "nominal": 0.6,
 }
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
-_VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"}
+_VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
 # Sentences listing a delegation's members after the delegation was named.
 _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
                       r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
@@ -311,7 +311,8 @@ class _State:
     def _visit(self, visitor: str, place: str, when, sentence, rule: str):
         if not visitor or not place or search_key(visitor) == search_key(place):
             return
-        if _belongs_to(self.person_role_of.get(visitor) or visitor, place):
+        of = self.person_role_of.get(visitor)
+        if _belongs_to(visitor, place) or (of and (search_key(of) == search_key(place) or _belongs_to(of, place))):
             return  # the town's own officials and bodies ("Rada Miejska w Miliczu") host, they do not visit it
         self.scene = place
         if when is not None:
@@ -359,8 +360,10 @@ class _State:
         if travel_at is not None and self._relative_visit(sentence, ents, travel_at, when):
             lemmas[travel_at] = ""
             travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
+        if travel_at is None:  # a verb before the noun: "z gościnną wizytą przybyli uczniowie z X"
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL and lemma != "wizyta"), None)
         if travel_at is None:
-            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL or lemma.startswith("wizyt")), None)
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _VISIT_NOUNS), None)
         if travel_at is None:
             # "wzięli udział w obchodach": taking part, like "uczestniczyć"
             travel_at = next((k for k in range(1, len(lemmas)) if lemmas[k] == "udział"
@@ -471,6 +474,13 @@ class _State:
         if travel_at is None:
             return
         verb = start + travel_at
+        if lemmas[travel_at] in _VISIT_NOUNS and destination is not None and 0 < destination.start - verb <= 6:
+            # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
+            # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
+            for e in ents:
+                if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
+                    self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
+            return
         if dest_name is None and lemmas[travel_at] in (_GUEST_AT, "przebywać") and verb + 2 < sentence.end \
                 and doc[verb + 1].lower_ in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
                 and not any(e.label_ == "CITY" for e in ents if e.start > verb):
