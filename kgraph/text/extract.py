@@ -85,6 +85,8 @@ _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "sto
 _HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
 # "były burmistrz": a former holder's title in apposition.
 _FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna"}
+# A town hall's departments: a post in one that names no town is the publishing town's ("Dyrektor Wydziału Zdrowia").
+_OWN_OFFICES = {"wydzial", "urzad", "biuro", "kancelaria", "referat", "departament", "gabinet", "zespol"}
 # A county's offices: a toponymic adjective after them names the county ("starosta milicki").
 _COUNTY_OFFICES = {"starosta", "wicestarosta"}
 # Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
@@ -366,8 +368,10 @@ class _State:
             travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _VISIT_NOUNS), None)
         if travel_at is None:
             # "wzięli udział w obchodach": taking part, like "uczestniczyć"
-            travel_at = next((k for k in range(1, len(lemmas)) if lemmas[k] == "udział"
+            travel_at = next((k for k in range(1, len(lemmas)) if lowers[k] == "udział"
                               and lemmas[k - 1] in ("wziąć", "brać")), None)
+            if travel_at is not None:
+                lemmas[travel_at] = "udział"  # Morfeusz's first reading of the word is the verb "udziać"
         if travel_at is None:
             # "w Ciechanowie spotkali się przedstawiciele miast z…": a meeting at a place named before the verb,
             # its participants after it (not "burmistrz spotkał się z…", nor a meeting online)
@@ -487,6 +491,11 @@ class _State:
             # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
             # without a city is the publishing city's own
             dest_name = self.home
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and places:
+            # "A, przewodniczący Rady Miejskiej w Łodzi, 4 maja w Stuttgarcie wziął udział w…": the place before the verb
+            located = [e for e in places if e.start < start + travel_at and _governor(doc, e) in ("w", "we")]
+            if located:
+                destination, dest_name = located[-1], located[-1]._.kg_name
         if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
             self._participants(sentence, ents, when, lemmas[travel_at])
             return
@@ -588,8 +597,9 @@ class _State:
         for e in ents:
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
-            if e.label_ == "ORG" and e.start > 0 and self.doc[e.start - 1].text in ("-", "–", ","):
-                continue  # "Wioletta Rybarczyk - Wydział Promocji": where a participant works
+            if e.label_ == "ORG" and e.start > 0 and (self.doc[e.start - 1].text in ("-", "–", ",")
+                                                      or _role_name(self.doc[e.start - 1].text)):
+                continue  # "Wioletta Rybarczyk - Wydział Promocji", "Dyrektor Wydziału Zdrowia": where one works
             of = self.person_role_of.get(e._.kg_name)
             if of is not None and search_key(of) == search_key(place):
                 continue
@@ -602,7 +612,8 @@ class _State:
         people = [e for e in ents if e.label_ == "PERSON"]
         own = [e for e in people if self.person_role_of.get(e._.kg_name) and self.home
                and (search_key(self.person_role_of[e._.kg_name]) == search_key(self.home)
-                    or _belongs_to(self.person_role_of[e._.kg_name], self.home))]
+                    or _belongs_to(self.person_role_of[e._.kg_name], self.home)
+                    or search_key(self.person_role_of[e._.kg_name]).split()[0] in _OWN_OFFICES)]
         if not people:
             return None
         if not own:

@@ -414,7 +414,8 @@ class NameFinder:
                 or _lemma_in(doc, i, TITLES)
             big = max(p.population for p in candidates) >= 50_000
             # One word that is only an adjective here ("Kaliska Orkiestra") or a given name is not a place alone.
-            lone_adjective = end - i == 1 and not geographic and _has(doc, i, lambda a: a.pos == "adj")
+            lone_adjective = end - i == 1 and _has(doc, i, lambda a: a.pos == "adj") and (
+                not geographic or (end < len(doc) and _is_cap(doc[end])))  # "w Dolnej Saksonii": a region
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
             foreign_titled = titled and _is_unknown(doc, i) and not _is_given_name(doc, i)  # "Nadburmistrz Nordhausen"
