@@ -342,7 +342,9 @@ class _State:
         known = {(search_key(v["visitor"]), search_key(v["place"])) for v in self.visits}
         for visit in list(self.visits):
             post = self.person_post.get(visit["visitor"])
-            if post is None or post[0] not in _HEADS_OF_TOWNS or post[1] not in self._city_names:
+            # a visit mentioned in passing ("…, który w czerwcu odwiedził X") was the person's own
+            if post is None or post[0] not in _HEADS_OF_TOWNS or post[1] not in self._city_names \
+                    or visit["evidence"]["rule"] == "relative":
                 continue
             key = (search_key(post[1]), search_key(visit["place"]))
             if key[0] != key[1] and key not in known:
@@ -753,7 +755,8 @@ class _State:
             k -= 1
         if k == t:
             return None
-        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start:
+        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
+                and doc[k].ent_type_ not in ("CITY", "COUNTRY"):
             return None  # the end of a longer capitalised name, not a title
         words = [doc[j].text for j in range(k + 1, t + 1)]
         role = _role_name(words[0])
@@ -762,6 +765,9 @@ class _State:
         # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
         between = [doc[j].lower_ for j in range(t + 1, person.start)]
         town_word = any(w in _TOWN_WORDS for w in between)
+        named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
+        if of is None and town_word and named_before is not None:
+            of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
         if of is None and body is None and all(w in _TOWN_WORDS | _POLITE | {"-", "–", ":"} for w in between) and (
                 role.split()[0] in _HOME_OFFICES or (town_word and role.split()[0] in _TOWN_OFFICES)):
             of = self.home

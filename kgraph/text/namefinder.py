@@ -425,7 +425,8 @@ class NameFinder:
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
             if not lone_adjective and not given and not continent and (
                     cue or in_list or polish_town or (titled and geographic) or foreign_titled
-                    or (big and not common and (geographic or not doc[i].is_sent_start))):
+                    or (big and not common and (geographic or not doc[i].is_sent_start)
+                        and (geographic or not _has(doc, i, lambda a: "nazwisko" in a.labels)))):  # "utwory Andersona"
                 place = resolve(candidates, near=self._countries_near(doc, i), mentioned=self.mentioned)
                 main = name_tokens(place.name)
                 if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
@@ -545,7 +546,8 @@ class NameFinder:
         end = (head_at if head_at is not None else i) + 1
         while end < n:
             if end in taken:
-                place = self.places.get(end)
+                # a town or country named in the body's name: "Rada Miejska Łowecz", "Związek Miast Ukrainy"
+                place = self.places.get(end) or next((e for e in doc.ents if e.start == end and e.label_ == "COUNTRY"), None)
                 if place is None or place.start != end or head_at is None:
                     break
                 end = place.end
