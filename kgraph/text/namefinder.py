@@ -148,6 +148,15 @@ def canonical_person(doc, start: int, end: int) -> str:
         known_cases = (known_cases & context) or known_cases
     elif context:
         known_cases = context
+    elif known_cases and "nom" in known_cases and any("imię" in a.labels and "nom" in a.cases and ":sg:" in a.tag
+                                                      for a in options[0]) \
+            and (not options[-1] or all(a.tag == "ign" for a in options[-1])
+                 or any(a.is_name and "nom" in a.cases and ":sg:" in a.tag for a in options[-1])):
+        # nothing around the name says its case and its surname allows the nominative: "Krystyna Piosik
+        # dyrektor…" is Krystyna, not the genitive of Krystyn
+        known_cases = {"nom"}
+        feminine = any("imię" in a.labels and "nom" in a.cases and ":sg:" in a.tag and a.gender == "f"
+                       for a in options[0]) or None
     if known_cases is None and feminine is None and tokens[0].text.endswith("a") and len(tokens) > 1 \
             and tokens[-1].text.endswith(("a", "ova", "owa", "ska", "cka")):
         feminine = True
