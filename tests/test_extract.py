@@ -174,7 +174,6 @@ def test_canonical_forms(extractor, sentence, kind, name):
     assert (kind, name) in names, names
 
 
-@pytest.mark.xfail(strict=True, reason="known defect: 'Piotr Zieliński' after 'i' is de-inflected to 'Zielińsk'")
 def test_councillors_listed_after_radni_are_two_people_with_posts(extractor):
     result = _one(extractor, "W spotkaniu wzięli udział radni Anna Kowalczyk i Piotr Zieliński.")
     assert {(r["person"], r["role"], r["of"]) for r in result["roles"]} == {
