@@ -116,3 +116,16 @@ def test_a_plural_title_is_not_the_previous_persons():
     record = make_extractor(home="Opole").extract(next(read_text(
         "Wiadomość\n5 maja 2024\nObecni byli prezydent Jan Wrona, radni oraz urzędnicy.", "t.txt")))
     assert {(r["person"], r["role"]) for r in record["roles"]} == {("Jan Wrona", "prezydent")}
+
+
+def test_our_town_as_the_fronted_object_and_our_people_as_hosts():
+    text = ("Naszą gminę odwiedziła delegacja z miasta partnerskiego Swietłyj w Rosji. Naszą gminę reprezentował "
+            "Zastępca Burmistrza Rafał Kubacki.")
+    record = make_extractor(home="Pasłęk").extract(next(read_text(f"Wizyta\n5 maja 2024\n{text}", "t.txt")))
+    assert {(v["visitor"], v["place"]) for v in record["visits"]} == {("Swietłyj", "Pasłęk")}
+    assert "Rafał Kubacki" in {e["name"] for e in record["entities"]}
+
+
+def test_a_verb_that_looks_like_a_title_names_no_post(extractor):
+    roles = extract(extractor, "Delegacji przewodniczył Siergiej Biewz - Przewodniczący Rady Deputowanych.")["roles"]
+    assert {(r["person"], r["role"], r["of"]) for r in roles} == {("Siergiej Biewz", "przewodniczący", "Rada Deputowanych")}

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import lru_cache
 from typing import Iterable, Iterator
 
 from kgraph.text.dates import find_dates
 from kgraph.text.home import check_home, default_home, publishing_town
 from kgraph.names import search_key
-from kgraph.text.morphology import doc_analyses, doc_lemmas, doc_words, polish_share
+from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, polish_share
 from kgraph.text.pipeline import PIPELINE_VERSION, make_pipeline
 from kgraph.text.readers import CHUNK_CHARS, Document
 from kgraph.records import Records
@@ -40,7 +41,10 @@ _TRAVEL = {"podpisać", "odwiedzić", "odwiedzać", "przyjechać", "przyjeżdża
            "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta", "gościć w"}
 _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
 _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
-_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem"}
+_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem", "naszą gminę", "naszej gminy",
+               "naszej gminie", "nasza gmina", "naszą gminą"}
+# Parts of speech of verbs: a word read only as one names no post.
+_VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
 _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
                    ("nadburmistrz", "nadburmistrz"), ("burmistrz", "burmistrz"), ("mer", "mer"),
                    ("radna", "radna"), ("radnej", "radna"), ("radną", "radna"), ("radn", "radny"), ("sekretarz", "sekretarz"),
@@ -103,8 +107,14 @@ _PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", 
 _ANNIVERSARY = re.compile(r"(\d{1,3})\s*(?:\.|-)\s*(?:rocznic\w*|leci\w*)", re.I)
 
 
+@lru_cache(maxsize=20_000)
 def _role_name(text: str) -> str | None:
+    """The post a word names ("Burmistrza" -> burmistrz); None for other words, verbs included
+    ("przewodniczył" chaired: no post)."""
     low = text.lower()
+    options = analyses(text)
+    if options and all(a.pos in _VERB_POS for a in options if a.tag != "ign") and any(a.tag != "ign" for a in options):
+        return None
     for prefix, role in _ROLE_BY_PREFIX:
         if low.startswith(prefix):
             if prefix == "mer" and low not in ("mer", "mera", "merem", "merowi", "merze", "merowie", "merzy"):
@@ -415,7 +425,8 @@ class _State:
                 if when is not None:
                     self.place_dates.setdefault(search_key(self.scene), when)
         trip = self.last_trip or ((self.scene, self.place_dates.get(search_key(self.scene))) if self.scene else None)
-        members = trip is not None and _MEMBERS.search(low) is not None and (
+        # "Naszą gminę reprezentował…": our own people, the hosts, not members of the visiting party
+        members = trip is not None and _MEMBERS.search(low) is not None and not home_named and (
             travel_at is None or lemmas[travel_at] in _PARTICIPATE) and not any(
             _governor(self.doc, e) in ("do", "w", "we") for e in cities)  # a sentence naming where is read on its own
         if members:
@@ -453,8 +464,9 @@ class _State:
         if travel_at is not None and lemmas[travel_at].startswith("odwiedz"):
             # the object after the verb, or fronted right before it: "Trzebnicę odwiedziła delegacja z X"
             fronted = next((e for e in places if e.end == start + travel_at and _accusative(doc, e)), None)
-            visited_object = fronted or next((e for e in places if e.start - start > travel_at), None)
-            destination = visited_object or destination
+            fronted_home = " ".join(t.lower_ for t in doc[max(start, start + travel_at - 2):start + travel_at]) in _HOME_WORDS
+            visited_object = fronted or (None if fronted_home else next((e for e in places if e.start - start > travel_at), None))
+            destination = visited_object or (None if fronted_home else destination)  # "Naszą gminę odwiedziła…"
         home_named = any(w in low for w in _HOME_WORDS) and not destination
         dest_name = destination._.kg_name if destination else (self.home if home_named else None)
 

@@ -85,6 +85,8 @@ def _context_cases(doc, start: int) -> set[str] | None:
     if before.lower_ in PREPOSITION_CASES:
         return PREPOSITION_CASES[before.lower_]
     if _lemma_in(doc, start - 1, TITLES):
+        if start > 1 and _lemma_in(doc, start - 2, TITLES):
+            return _title_cases(doc, start - 2)  # "Zastępca Burmistrza Rafał Kubacki": the head title agrees
         return _title_cases(doc, start - 1)
     return None
 
@@ -229,7 +231,7 @@ def canonical_organisation(doc, start: int, end: int) -> str:
             word = _case_like(noun.lemma, token.text)
         elif k < k_head or k == k_head + 1 or (k > k_head and parts and parts[-1] != word and _agrees(opts, cases, gender)
                                                  and all(_agrees(options[j], cases, gender) for j in range(k_head + 1, k))):
-            adjectives = [a for a in opts if a.pos in ("adj", "ppas") and a.cases & cases]
+            adjectives = [a for a in opts if a.pos in ("adj", "ppas") and a.cases & cases and ":sg:" in a.tag]
             if adjectives and (k < k_head or _agrees(opts, cases, gender)):
                 word = _case_like(inflect_nominative(adjectives[0].lemma, gender), token.text)
         parts.append(word)
@@ -237,7 +239,7 @@ def canonical_organisation(doc, start: int, end: int) -> str:
 
 
 def _agrees(opts, cases, gender) -> bool:
-    return any(a.pos in ("adj", "ppas") and a.cases & cases and (not gender or gender in a.tag) for a in opts)
+    return any(a.pos in ("adj", "ppas") and a.cases & cases and ":sg:" in a.tag and (not gender or gender in a.tag) for a in opts)
 
 
 def _case_like(word: str, model: str) -> str:
@@ -256,6 +258,15 @@ def _title_before(doc, i) -> bool:
     while k >= 0 and i - k <= 3 and doc[k].lower_ in ("-", "–", ":", "miasta", "gminy", "pan", "pani", "panem", "panią"):
         k -= 1
     return k >= 0 and _lemma_in(doc, k, TITLES)
+
+
+def _cue_word(doc, i) -> str:
+    """The word announcing a place before token i, over lower-case adjectives ("miasta" in "z miasta partnerskiego X")."""
+    k = i - 1
+    while k >= 0 and i - k <= 2 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") \
+            and doc[k].lower_ not in PLACE_CUES:
+        k -= 1
+    return doc[k].lower_ if k >= 0 else ""
 
 
 def _place_cue_before(doc, i) -> bool:
@@ -414,6 +425,7 @@ class NameFinder:
             return None
         before = doc[i - 1].lower_ if i > 0 else ""
         cue = _place_cue_before(doc, i)
+        cue_word = _cue_word(doc, i) if cue else ""
         geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
         known = self._geonames(doc, i, taken)
         if known is not None:
@@ -466,7 +478,7 @@ class NameFinder:
             span = Span(doc, i, i + 1, label="CITY")
             span._.kg_name, span._.kg_source = doc[i].text, "names"
             return span
-        if not cue or not (geographic or (unknown and before.startswith("miast"))) or _lemma_in(doc, i, CONTINENTS):
+        if not cue or not (geographic or (unknown and cue_word.startswith("miast"))) or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
         while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
