@@ -129,3 +129,18 @@ def test_our_town_as_the_fronted_object_and_our_people_as_hosts():
 def test_a_verb_that_looks_like_a_title_names_no_post(extractor):
     roles = extract(extractor, "Delegacji przewodniczył Siergiej Biewz - Przewodniczący Rady Deputowanych.")["roles"]
     assert {(r["person"], r["role"], r["of"]) for r in roles} == {("Siergiej Biewz", "przewodniczący", "Rada Deputowanych")}
+
+
+def test_an_unnamed_host_is_the_publishing_town():
+    text = ("Podczas Dni Miasta gościliśmy delegacje z miast partnerskich: Hajdúdorog na Węgrzech oraz z Miasta "
+            "Sławuta na Ukrainie i Związku Polaków – Oddział w Sławucie.")
+    record = make_extractor(home="Lubartów").extract(next(read_text(f"Goście\n5 maja 2024\n{text}", "t.txt")))
+    assert {("Hajdúdorog", "Lubartów"), ("Sławuta", "Lubartów")} <= {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+def test_participants_are_the_subject_not_the_event_after_the_verb():
+    text = ("Do Opola przyjechała delegacja z Kitzingen. Delegacja z przewodniczącym tamtejszej Rady Miasta, Janem "
+            "Sową, wzięła udział w uroczystej sesji Rady Miasta.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Goście\n5 maja 2024\n{text}", "t.txt")))
+    visitors = {v["visitor"] for v in record["visits"]}
+    assert "Jan Sowa" in visitors and not any(v.startswith("Rada") for v in visitors)

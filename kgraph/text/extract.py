@@ -529,7 +529,7 @@ class _State:
             if located:
                 destination, dest_name = located[-1], located[-1]._.kg_name
         if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
-            self._participants(sentence, ents, when, lemmas[travel_at])
+            self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
             return
         if dest_name is None and lemmas[travel_at] in _COMING and not _city_after(ents, start + travel_at):
             # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
@@ -594,7 +594,8 @@ class _State:
         elif re.search(r"nasze miasto go|nasza gmina go", low):
             host = self.home
         elif not any(e.label_ == "PERSON" for e in ents if e.start < verb):
-            host = destination._.kg_name if destination is not None and destination.start > verb else self.home
+            # "gościliśmy w Kaliszu…": a place right after the verb; otherwise the publishing town
+            host = destination._.kg_name if destination is not None and 0 < destination.start - verb <= 3 else self.home
         else:  # an official hosting: "Burmistrz Trzebnicy przyjął…" - the town of the official's title
             host = next((e._.kg_name for e in reversed(ents) if e.start < verb and e.label_ == "CITY"), None) or self.home
         if host is None:
@@ -618,7 +619,7 @@ class _State:
         self.last_trip = (host, when)
         return True
 
-    def _participants(self, sentence, ents, when, verb: str):
+    def _participants(self, sentence, ents, when, verb: str, verb_at: int | None = None):
         """Who took part in what happens at the scene: "W obchodach uczestniczyli Prezydent Miasta
         Rzeszowa Tadeusz Ferenc oraz…". People and bodies of the scene's own town are hosts, not
         visitors; an official's town takes part with them. With no scene yet, the publishing town's
@@ -626,11 +627,16 @@ class _State:
         place = self.scene or self._other_town_if_own_people(ents)
         if place is None:
             return
+        if verb_at is not None and any(e.label_ == "PERSON" and e.start < verb_at for e in ents):
+            # the subject before the verb ("…delegacja z wójtem X wzięła udział w sesji Rady Gminy"):
+            # what follows the verb is the event, not its participants
+            ents = [e for e in ents if e.start < verb_at]
         for e in ents:
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
-            if e.label_ == "ORG" and e.start > 0 and (self.doc[e.start - 1].text in ("-", "–", ",")
-                                                      or _role_name(self.doc[e.start - 1].text)):
+            if e.label_ == "ORG" and e.start > 0 and any(
+                    self.doc[k].text in ("-", "–", ",") or _role_name(self.doc[k].text)
+                    for k in range(max(sentence.start, e.start - 2), e.start)):
                 continue  # "Wioletta Rybarczyk - Wydział Promocji", "Dyrektor Wydziału Zdrowia": where one works
             of = self.person_role_of.get(e._.kg_name)
             if of is not None and search_key(of) == search_key(place):

@@ -260,12 +260,18 @@ def _title_before(doc, i) -> bool:
     return k >= 0 and _lemma_in(doc, k, TITLES)
 
 
-def _cue_word(doc, i) -> str:
-    """The word announcing a place before token i, over lower-case adjectives ("miasta" in "z miasta partnerskiego X")."""
+def _cue_index(doc, i) -> int:
+    """Where the word announcing a place before token i stands, over lower-case adjectives and a dash:
+    "miasta" in "z miasta partnerskiego X", "miast" in "miast partnerskich - Chrudimiu"."""
     k = i - 1
-    while k >= 0 and i - k <= 2 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") \
-            and doc[k].lower_ not in PLACE_CUES:
+    while k >= 0 and i - k <= 3 and (doc[k].text in ("-", "–", ":") or (
+            doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") and doc[k].lower_ not in PLACE_CUES)):
         k -= 1
+    return k
+
+
+def _cue_word(doc, i) -> str:
+    k = _cue_index(doc, i)
     return doc[k].lower_ if k >= 0 else ""
 
 
@@ -277,10 +283,7 @@ def _place_cue_before(doc, i) -> bool:
         return True
     if i + 2 < len(doc) and doc[i + 1].text == "(" and doc[i + 2].ent_type_ == "COUNTRY":
         return True
-    k = i - 1
-    while k >= 0 and i - k <= 2 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") \
-            and doc[k].lower_ not in PLACE_CUES:
-        k -= 1
+    k = _cue_index(doc, i)
     return k >= 0 and (doc[k].lower_ in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
 
 
