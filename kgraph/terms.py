@@ -4,8 +4,8 @@ written as N-Triples text. Both the curated build (kgraph.build) and the extract
 
 >>> slug("Kamieniec Podolski")
 'kamieniec-podolski'
->>> text('Rada "Miasta"', "pl")
-'"Rada \\"Miasta\\""@pl'
+>>> print(text('Rada "Miasta"', "pl"))
+"Rada \\"Miasta\\""@pl
 """
 from __future__ import annotations
 

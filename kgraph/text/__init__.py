@@ -9,7 +9,8 @@
     namefinder  unknown people, places and organisations
     pipeline    spacy.blank("pl") with the components above
     home        the town a document is published by
-    extract     the relation rules: visits, posts, partnerships
+    frames      the relation rules: visits, posts, partnerships, sentence by sentence
+    extract     documents -> extraction records (entities, facts, provenance)
     evaluate    precision, recall and F1 against gold annotations
 
 Nothing here imports rdflib: the extracted graph is built by kgraph.extracted.

@@ -1,0 +1,675 @@
+"""Relation frames: which visits, posts and partnerships a document's sentences state.
+
+One `DocumentFrames` reads a document sentence by sentence, with the state a reader keeps: the
+delegation last told of (for its members), the scene (where the text's events happen, for
+participants) and the days of each place's visit. Each rule has a name, kept with every fact
+it makes as `evidence.rule`, and a confidence measured per rule (RULE_CONFIDENCE).
+
+>>> from kgraph.text.extract import make_extractor
+>>> from kgraph.text.readers import read_text
+>>> record = make_extractor(home="Opole").extract(next(read_text(
+...     "Wizyta\\n5 maja 2024\\nW Opolu przebywała delegacja z Kitzingen z burmistrzem Janem Kowalem na czele.", "a.txt")))
+>>> sorted((v["visitor"], v["place"], v["evidence"]["rule"]) for v in record["visits"])
+[('Jan Kowal', 'Opole', 'delegation-member'), ('Kitzingen', 'Opole', 'delegation')]
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from functools import lru_cache
+
+from kgraph.names import search_key
+from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
+
+__all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
+
+# Verbs (by lemma) of travelling to a place, and of a place receiving guests.
+_TRAVEL = {"podpisać", "odwiedzić", "odwiedzać", "przyjechać", "przyjeżdżać", "przylecieć", "przybyć", "zawitać", "przebywać",
+           "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta", "gościć w"}
+_HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
+_GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
+_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem", "naszą gminę", "naszej gminy",
+               "naszej gminie", "nasza gmina", "naszą gminą"}
+# Parts of speech of verbs: a word read only as one names no post.
+_VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
+_ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
+                   ("nadburmistrz", "nadburmistrz"), ("burmistrz", "burmistrz"), ("mer", "mer"),
+                   ("radna", "radna"), ("radnej", "radna"), ("radną", "radna"), ("radn", "radny"), ("sekretarz", "sekretarz"),
+                   ("wiceprzewodnicz", "wiceprzewodniczący"), ("przewodnicząca", "przewodnicząca"),
+                   ("przewodnicz", "przewodniczący"), ("zastęp", "zastępca"), ("skarbnik", "skarbnik"),
+                   ("wicestarost", "wicestarosta"), ("komendant", "komendant"), ("kierowni", "kierownik"),
+                   ("koordynator", "koordynator"), ("członek", "członek"), ("członk", "członek"),
+                   ("nauczycielk", "nauczycielka"), ("nauczyciel", "nauczyciel"), ("dyrektork", "dyrektorka"),
+                   ("wicemarszał", "wicemarszałek"), ("wojt", "wójt"), ("sołtys", "sołtys"), ("rektor", "rektor"),
+                   ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
+                   ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
+                   ("marszał", "marszałek"), ("wojewod", "wojewoda")]
+# Nouns between a preposition and a town's name: "w mieście Martin", "do gminy Śmigiel".
+_TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gminę", "miejscowości", "miejscowość", "wsi"}
+# A fact's confidence is its rule's precision, measured with `kgraph eval --by-rule` on the dev corpora
+# (36 news items, 12 towns' styles; 2026-11-29) and rounded down; rules with fewer than five facts
+# there keep a cautious guess. Users filter and review by it: facts at 0.8 or more are right 9 times in 10.
+RULE_CONFIDENCE = {
+    # measured (facts on the dev corpora, precision): rounded down to a multiple of 0.05
+    "title-phrase": 0.95, "delegation-member": 0.95, "delegation-members": 0.95, "delegation": 0.9,
+    "apposition": 0.8, "travel": 0.8, "participant": 0.8,
+    # fewer than five facts there: a cautious guess
+    "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
+    "relative": 0.7, "nominal": 0.7, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
+}
+# Nouns of a visit: a sentence with one of them and a date dates the visit told of.
+_VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
+# Sentences listing a delegation's members after the delegation was named.
+_MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
+                      r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
+# Taking part in what happens at the scene.
+_PARTICIPATE = {"uczestniczyć", "udział"}
+# Verbs of coming (here): with no place named, the place is the scene or the publishing town.
+_COMING = {"przyjechać", "przybyć", "przylecieć", "zawitać", "przyjeżdżać", "przybywać"}
+# Relative pronouns: the subject of their verb is the name before them.
+_RELATIVE = {"który", "która", "którzy", "które"}
+# Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
+_ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", "udać", "przyjeżdżać", "przybywać", "pojechać",
+            "wyjechać", "spotkać"}
+# Forms of address between a title and a name: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc".
+_POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
+# Words between a title and its town: "Burmistrz Miasta i Gminy X".
+_TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
+# Offices of the home city when the text names no city or body for them.
+_HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
+# "były burmistrz": a former holder's title in apposition.
+_FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna"}
+# A town hall's departments: a post in one that names no town is the publishing town's ("Dyrektor Wydziału Zdrowia").
+_OWN_OFFICES = {"wydzial", "urzad", "biuro", "kancelaria", "referat", "departament", "gabinet", "zespol"}
+# Posts whose holder stands for the town: their visit is the town's visit too.
+_HEADS_OF_TOWNS = {"prezydent", "burmistrz", "nadburmistrz", "mer", "wójt"}
+# A county's offices: a toponymic adjective after them names the county ("starosta milicki").
+_COUNTY_OFFICES = {"starosta", "wicestarosta"}
+# Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
+_TOWN_OFFICES = {"burmistrz", "wiceburmistrz", "zastępca", "wójt", "sekretarz", "skarbnik"}
+_PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
+                 (re.compile(r"zaprzyjaźnion", re.I), "friendly"),
+                 (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
+                 (re.compile(r"memorand|porozumieni", re.I), "memorandum")]
+_ANNIVERSARY = re.compile(r"(\d{1,3})\s*(?:\.|-)\s*(?:rocznic\w*|leci\w*)", re.I)
+
+
+@lru_cache(maxsize=20_000)
+def _role_name(text: str) -> str | None:
+    """The post a word names ("Burmistrza" -> burmistrz); None for other words, verbs included
+    ("przewodniczył" chaired: no post)."""
+    low = text.lower()
+    options = analyses(text)
+    if options and all(a.pos in _VERB_POS for a in options if a.tag != "ign") and any(a.tag != "ign" for a in options):
+        return None
+    for prefix, role in _ROLE_BY_PREFIX:
+        if low.startswith(prefix):
+            if prefix == "mer" and low not in ("mer", "mera", "merem", "merowi", "merze", "merowie", "merzy"):
+                continue
+            return role
+    return None
+
+
+
+def _governor(doc, span) -> str:
+    """The word a place name depends on, over adjectives and "miasto/gmina": "w" for "w mieście
+    partnerskim Waldbröl", "z" for "z partnerskiego miasta Kitzingen"."""
+    k = span.start - 1
+    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in _TOWN_NOUNS or (
+            doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+        k -= 1
+    return doc[k].lower_ if k >= 0 else ""
+
+
+def _county(doc, k) -> str | None:
+    """The county a toponymic adjective names after a starosta's title: "Milicki" -> "Powiat Milicki"."""
+    adjectives = [a.lemma for a in doc_analyses(doc)[k] if a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)]
+    return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
+
+
+def _city_after(ents, verb: int) -> bool:
+    return any(e.label_ == "CITY" and e.start > verb for e in ents)
+
+
+def _belongs_to(body: str, town: str) -> bool:
+    """Whether a body's or post's name names the town: "Rada Miejska w Miliczu", "Starostwo Milickie" of Milicz."""
+    body_key, town_key = search_key(body), search_key(town)
+    if body_key == town_key:
+        return False
+    stem = town_key[:max(4, len(town_key) - 2)]
+    return len(body_key.split()) > 1 and any(word.startswith(stem) for word in body_key.split()[1:])
+
+
+def _accusative(doc, span) -> bool:
+    return any("acc" in a.cases for a in doc_analyses(doc)[span.start])
+
+
+def _adjective_of(word: str, town: str | None) -> bool:
+    """Whether `word` is the town's adjective: "śmigielska" of Śmigiel, "kaliska" of Kalisz, "raciborska" of Racibórz."""
+    if not town or not re.search(r"(sk|ck|ńsk)\w+$", word):
+        return False
+    stem, key = search_key(word), search_key(town)
+    common = 0
+    while common < min(len(stem), len(key)) and stem[common] == key[common]:
+        common += 1
+    return common >= 3 and common >= min(4, len(key) - 2)
+
+
+
+class DocumentFrames:
+    """Sentence-by-sentence relation rules for one document; remembers the last delegation."""
+
+    def __init__(self, home: str | None, document, doc, dates, *, extractor: str):
+        self.home, self.extractor = home, extractor
+        self.document, self.doc, self.dates = document, doc, dates
+        self.date_starts = [d.begin for d in dates]
+        self.visits: list[dict] = []
+        self.roles: list[dict] = []
+        self.partnerships: list[dict] = []
+        self.person_role_of: dict[str, str] = {}
+        self.person_post: dict[str, tuple[str, str]] = {}
+        self.last_trip: tuple[str, dict | None] | None = None
+        # the scene: the place the text's events happen at, and the days of each place's visit,
+        # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
+        self.scene: str | None = None
+        self._city_mentions = [e._.kg_name for e in doc.ents if e.label_ == "CITY"]
+        self._city_names = set(self._city_mentions)
+        self.place_dates: dict[str, object] = {}
+
+    # -- helpers
+    def _evidence(self, sentence, rule: str) -> dict:
+        offset, start, end = self.document.offset, sentence.start_char, sentence.end_char
+        confidence = RULE_CONFIDENCE.get(rule.split(":")[0], 0.5)
+        return {"evidence": {"sentence": self._text(sentence).strip(), "start": offset + start,
+                             "end": offset + end, "rule": rule, "confidence": confidence,
+                             "extractor": self.extractor}}
+
+    def _text(self, sentence) -> str:
+        """sentence.text, cut from the text the doc was made of (Span.text and Doc.text join
+        every token's text each time)."""
+        return self.document.text[sentence.start_char:sentence.end_char]
+
+    def _date(self, sentence):
+        at = bisect_left(self.date_starts, sentence.start_char)
+        if at < len(self.dates) and self.dates[at].begin < sentence.end_char:
+            return self.dates[at]
+        return None
+
+    def _visit(self, visitor: str, place: str, when, sentence, rule: str):
+        if not visitor or not place or search_key(visitor) == search_key(place):
+            return
+        of = self.person_role_of.get(visitor)
+        if _belongs_to(visitor, place) or (of and (search_key(of) == search_key(place) or _belongs_to(of, place))):
+            return  # the town's own officials and bodies ("Rada Miejska w Miliczu") host, they do not visit it
+        self.scene = place
+        if when is not None:
+            self.place_dates.setdefault(search_key(place), when)
+        self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
+                            "end": when.end if when else None, **self._evidence(sentence, rule)})
+
+    def _role(self, person: str, role: str, of: str | None, sentence, rule: str):
+        if not of:
+            return
+        self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule)})
+        self.person_role_of.setdefault(person, of)
+        self.person_post.setdefault(person, (role, of))
+
+    def finish(self) -> None:
+        """A town's head travels for the town ("Prezydent m.st. Warszawy Rafał Trzaskowski w Paryżu":
+        Warszawa visited Paris too); days for visits whose own sentence gives none, from another
+        sentence about the same place's visit ("Wizyta odbyła się w dniach 9–12 listopada")."""
+        known = {(search_key(v["visitor"]), search_key(v["place"])) for v in self.visits}
+        for visit in list(self.visits):
+            post = self.person_post.get(visit["visitor"])
+            # a visit mentioned in passing ("…, który w czerwcu odwiedził X") was the person's own
+            if post is None or post[0] not in _HEADS_OF_TOWNS or post[1] not in self._city_names \
+                    or visit["evidence"]["rule"] == "relative":
+                continue
+            key = (search_key(post[1]), search_key(visit["place"]))
+            if key[0] != key[1] and key not in known:
+                known.add(key)
+                self.visits.append({**visit, "visitor": post[1], "evidence": {
+                    **visit["evidence"], "rule": "head-of-town", "confidence": RULE_CONFIDENCE["head-of-town"]}})
+        for visit in self.visits:
+            when = self.place_dates.get(search_key(visit["place"])) if visit["start"] is None else None
+            if when is not None:
+                visit["start"], visit["end"] = when.start, when.end
+
+    # -- rules
+    def sentence(self, sentence, ents):
+        # plain strings from the morfeusz component: a Token per word would cost more than the rules
+        lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
+        lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
+        for k in range(len(lowers) - 1):
+            # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
+            # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
+            if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
+                lemmas[k] = _GUEST_AT
+            elif lemmas[k] == "gościć" and lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) \
+                    and self.doc[sentence.start + k + 2].ent_type_ == "CITY":
+                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu": the guests are the subject
+            elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
+                lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
+        low = self._text(sentence).lower()
+        when = self._date(sentence)
+        self._roles(sentence, ents)
+        self._partnerships(sentence, ents, low)
+        # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
+        # unless it is in a relative clause ("…Marton Béla, który w czerwcu odwiedził Śmigiel"): that
+        # clause is its antecedent's visit, and the main clause is read without it
+        travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
+        if travel_at is not None and self._relative_visit(sentence, ents, travel_at, when):
+            lemmas[travel_at] = ""
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma.startswith("odwiedz")), None)
+        if travel_at is None:  # a verb before the noun: "z gościnną wizytą przybyli uczniowie z X"
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL and lemma != "wizyta"), None)
+        if travel_at is None:
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _VISIT_NOUNS), None)
+        if travel_at is None:
+            # "wzięli udział w obchodach": taking part, like "uczestniczyć"
+            travel_at = next((k for k in range(1, len(lemmas)) if lowers[k] == "udział"
+                              and lemmas[k - 1] in ("wziąć", "brać")), None)
+            if travel_at is not None:
+                lemmas[travel_at] = "udział"  # Morfeusz's first reading of the word is the verb "udziać"
+        if travel_at is None:
+            # "w Ciechanowie spotkali się przedstawiciele miast z…": a meeting at a place named before the verb,
+            # its participants after it (not "burmistrz spotkał się z…", nor a meeting online)
+            travel_at = next((k for k in range(1, len(lemmas) - 1) if lemmas[k] == "spotkać" and lowers[k + 1] == "się"
+                              and not any(e.label_ in ("PERSON", "ORG") and e.start < sentence.start + k for e in ents)
+                              and any(e.label_ == "CITY" and e.start < sentence.start + k and _governor(self.doc, e) in ("w", "we")
+                                      for e in ents)), None)
+        delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
+        home_named = any(w in low for w in _HOME_WORDS)
+        cities = [e for e in ents if e.label_ == "CITY"]
+        if when is not None and not cities and self.scene and any(lemma in ("odbyć", "trwać") for lemma in lemmas) \
+                and any(lemma in _VISIT_NOUNS for lemma in lemmas):
+            # "Wizyta odbyła się w dniach od 9 do 12 listopada": the days of the visit just told of
+            self.place_dates[search_key(self.scene)] = when
+        if cities and (when is not None or any(lemma in ("odbyć", "spotkać") for lemma in lemmas)):
+            # "W dniach 1–3 października w Waldbröl odbył się jubileusz", "W dniach 6–9 maja w Goslar
+            # obchodzono…": the scene of what follows, and its days (a visit told here moves it again)
+            located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
+            if located is not None:
+                self.scene = located._.kg_name
+                if when is not None:
+                    self.place_dates.setdefault(search_key(self.scene), when)
+        trip = self.last_trip or ((self.scene, self.place_dates.get(search_key(self.scene))) if self.scene else None)
+        # "Naszą gminę reprezentował…": our own people, the hosts, not members of the visiting party
+        members = trip is not None and _MEMBERS.search(low) is not None and not home_named and (
+            travel_at is None or lemmas[travel_at] in _PARTICIPATE) and not any(
+            _governor(self.doc, e) in ("do", "w", "we") for e in cities)  # a sentence naming where is read on its own
+        if members:
+            # "W skład delegacji weszli: A – burmistrz X, B…": the members of the delegation just told of;
+            # "Miasto Skawina reprezentowali radni w osobach: A, B": the town too
+            place, trip_when = trip
+            for e in ents:
+                if e.label_ == "PERSON" or (e.label_ == "CITY" and e.start < sentence.start + 3
+                                            and _governor(self.doc, e) not in ("w", "we", "do", "z", "ze")):
+                    self._visit(e._.kg_name, place, trip_when, sentence, "delegation-members")
+        elif delegation or travel_at is not None or home_named:
+            self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
+
+    def _visits(self, sentence, ents, lemmas, low, when, travel_at, delegation):
+        start = sentence.start
+        places = [e for e in ents if e.label_ == "CITY"]
+        people = [e for e in ents if e.label_ in ("PERSON",)]
+        doc = self.doc
+
+        def before(e):
+            return doc[e.start - 1].lower_ if e.start > sentence.start else ""
+
+        # destination: a city after "w/we/do/na" (or the object of "odwiedzić"), else the home words
+        destination = None
+        inverted = travel_at is not None and lemmas[travel_at] in _ARRIVAL and not any(
+            e.label_ in ("PERSON", "ORG") for e in ents if e.start - start < travel_at)
+        for e in places:
+            # "w Łoweczu", "do Kalisza", "w słowackim mieście Martin"; "W Kaliszu przebywała delegacja"
+            if (before(e) in ("w", "we", "do", "mieście") or _governor(doc, e) in ("w", "we", "do")) and (
+                    travel_at is None or e.start - start > travel_at
+                                                             or delegation or inverted or before(e) == "do"):
+                destination = e
+                break
+        visited_object = None
+        if travel_at is not None and lemmas[travel_at].startswith("odwiedz"):
+            # the object after the verb, or fronted right before it: "Trzebnicę odwiedziła delegacja z X"
+            fronted = next((e for e in places if e.end == start + travel_at and _accusative(doc, e)), None)
+            fronted_home = " ".join(t.lower_ for t in doc[max(start, start + travel_at - 2):start + travel_at]) in _HOME_WORDS
+            visited_object = fronted or (None if fronted_home else next((e for e in places if e.start - start > travel_at), None))
+            destination = visited_object or (None if fronted_home else destination)  # "Naszą gminę odwiedziła…"
+        home_named = any(w in low for w in _HOME_WORDS) and not destination
+        dest_name = destination._.kg_name if destination else (self.home if home_named else None)
+
+        host_at = next((k for k, lemma in enumerate(lemmas) if lemma in _HOSTING), None)
+        if host_at is not None and self._hosting(sentence, ents, start + host_at, destination, low, when):
+            return
+
+        if delegation:
+            visitor_city = None
+            idx = next((k for k, t in enumerate(sentence) if t.lower_.startswith("delegac")), None)
+            if idx is not None:
+                # "delegacja z Brzegu", "delegacja Powiatu Kętrzyńskiego": the town or body right after the word
+                after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4]
+                visitor_city = after[0] if after else None
+                if visitor_city is not None and visitor_city is destination:
+                    visitor_city = None
+            words_after = low[sentence[idx].idx - sentence.start_char:] if idx is not None else ""
+            origin = visitor_city._.kg_name if visitor_city else (
+                self.home if idx is not None and (idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home)
+                                                  or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after))
+                else None)
+            if origin and dest_name and origin != dest_name:
+                self._visit(origin, dest_name, when, sentence, "delegation")
+                delegation_at = start + idx if idx is not None else start
+                for person in people:
+                    if destination is not None and destination.start < delegation_at:
+                        # "Na zaproszenie burmistrza Y do Y udała się delegacja z X na czele z A": after the delegation
+                        member = person.start > delegation_at
+                    else:
+                        listed_at = next((k for k in range(start, sentence.end) if self.doc[k].lower_ in ("składzie", "skład")), None)
+                        member = destination is None or person.start < destination.start or (
+                            listed_at is not None and person.start > listed_at > destination.start)
+                    if member:
+                        self._visit(person._.kg_name, dest_name, when, sentence, "delegation-member")
+                self.last_trip = (dest_name, when)
+                return
+            if visitor_city is not None and destination is not None:
+                self._visit(visitor_city._.kg_name, destination._.kg_name, when, sentence, "delegation")
+                return
+
+        if travel_at is None:
+            return
+        verb = start + travel_at
+        if lemmas[travel_at] in _VISIT_NOUNS and destination is not None and 0 < destination.start - verb <= 6:
+            # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
+            # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
+            for e in ents:
+                if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
+                    self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
+            return
+        if dest_name is None and lemmas[travel_at] in (_GUEST_AT, "przebywać") and verb + 2 < sentence.end \
+                and doc[verb + 1].lower_ in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
+                and not any(e.label_ == "CITY" for e in ents if e.start > verb):
+            # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
+            # without a city is the publishing city's own
+            dest_name = self.home
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and places:
+            # "A, przewodniczący Rady Miejskiej w Łodzi, 4 maja w Stuttgarcie wziął udział w…": the place before the verb
+            located = [e for e in places if e.start < start + travel_at and _governor(doc, e) in ("w", "we")]
+            if located:
+                destination, dest_name = located[-1], located[-1]._.kg_name
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
+            self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
+            return
+        if dest_name is None and lemmas[travel_at] in _COMING and not _city_after(ents, start + travel_at):
+            # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
+            dest_name = self.scene or self.home
+        if dest_name is None:
+            return
+        # visitors: people, organisations and cities named before the verb (the subject side)
+        subjects = [e for e in ents if e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
+        relative = next((k for k in range(verb - 1, max(start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        if relative is not None:
+            # "Marton Béla, który w czerwcu odwiedził Śmigiel": the relative pronoun's antecedent travelled
+            antecedent = [e for e in subjects if e.end <= relative and e.label_ in ("PERSON", "ORG")]
+            subjects = antecedent[-1:]
+        elif not subjects and lemmas[travel_at] in _ARRIVAL:
+            # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
+            subjects = [e for e in ents if e.start > verb and e is not destination
+                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and (before(e) in ("z", "ze") or (
+                            before(e) == "(" and doc[e.start - 2].ent_type_ == "COUNTRY"))))]  # "z Francji (Meudon)"
+        for e in subjects:
+            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") \
+                    and not doc[e.start - 1].lower_.startswith("przedstawic"):
+                continue
+            if e._.kg_name == dest_name:
+                continue
+            if e.label_ == "ORG" and any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start]):
+                continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
+            self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
+        self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _relative_visit(self, sentence, ents, verb_at: int, when) -> bool:
+        """ "A, który odwiedził X": A's visit to X, when a relative pronoun opens the clause of the verb."""
+        doc, verb = self.doc, sentence.start + verb_at
+        pronoun = next((k for k in range(verb - 1, max(sentence.start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        if pronoun is None or pronoun <= sentence.start + 1:
+            return False
+        antecedent = [e for e in ents if e.end <= pronoun and (e.label_ in ("PERSON", "ORG") or (
+            e.label_ == "CITY" and _governor(doc, e) in ("z", "ze")))]  # "goście z Magdeburga, którzy…"
+        place = next((e._.kg_name for e in ents if e.start > verb and e.label_ == "CITY"), None)
+        if place is None and verb + 1 < sentence.end and doc[verb + 1].lower_ == "nas":
+            place = self.home  # "…którzy odwiedzają nas": the publishing town
+        if not antecedent or place is None or antecedent[-1].end < pronoun - 2:
+            return False
+        self._visit(antecedent[-1]._.kg_name, place, when, sentence, "relative")
+        return True
+
+    def _hosting(self, sentence, ents, verb: int, destination, low: str, when) -> bool:
+        """A host receiving guests: "Kalisz gościł Jana Nowaka, burmistrza Bochni", "Gmina Mieścisko
+        gościła delegację z gminy Scharnebeck", "Burmistrz Trzebnicy przyjął gości z Kitzingen",
+        "nasze miasto gościło…", "gościliśmy w ratuszu delegację z X" (the host unnamed: the place
+        named, else the publishing town). True when the sentence was read this way."""
+        doc = self.doc
+        subjects = [e for e in ents if e.start < verb and e.label_ in ("CITY", "ORG") and _governor(doc, e) not in ("z", "ze")]
+        host = None
+        if subjects:
+            subject = subjects[-1]
+            if subject.label_ == "CITY":
+                host = subject._.kg_name
+            else:  # "Urząd Miasta X": the town inside the body's name
+                inside = [n for n in doc.spans.get("kg_nested", []) if subject.start <= n.start < subject.end
+                          and n.label_ == "CITY"]
+                host = inside[0]._.kg_name if inside else None
+        elif re.search(r"nasze miasto go|nasza gmina go", low):
+            host = self.home
+        elif not any(e.label_ == "PERSON" for e in ents if e.start < verb):
+            # "gościliśmy w Kaliszu…": a place right after the verb; otherwise the publishing town
+            host = destination._.kg_name if destination is not None and 0 < destination.start - verb <= 3 else self.home
+        else:  # an official hosting: "Burmistrz Trzebnicy przyjął…" - the town of the official's title
+            host = next((e._.kg_name for e in reversed(ents) if e.start < verb and e.label_ == "CITY"), None) or self.home
+        if host is None:
+            return False
+        guests = []
+        for e in ents:
+            if e.start <= verb or e._.kg_name == host or (destination is not None and e is destination):
+                continue
+            if e.label_ == "PERSON":
+                of = self.person_role_of.get(e._.kg_name)
+                if of is None or search_key(of) != search_key(host):
+                    guests.append((e, "hosted-person"))
+            elif e.label_ == "ORG" and _governor(doc, e) in ("z", "ze"):
+                guests.append((e, "hosted-org"))
+            elif e.label_ == "CITY" and _governor(doc, e) not in ("w", "we", "do", "na", "pod", "koło"):
+                guests.append((e, "hosted-city"))  # "z gminy X", "delegacje z miast: A, B", "Kalisz gościł Martin"
+        if not guests:
+            return False
+        for e, rule in guests:
+            self._visit(e._.kg_name, host, when, sentence, rule)
+        self.last_trip = (host, when)
+        return True
+
+    def _participants(self, sentence, ents, when, verb: str, verb_at: int | None = None):
+        """Who took part in what happens at the scene: "W obchodach uczestniczyli Prezydent Miasta
+        Rzeszowa Tadeusz Ferenc oraz…". People and bodies of the scene's own town are hosts, not
+        visitors; an official's town takes part with them. With no scene yet, the publishing town's
+        own people take part abroad, in the other town the text names most; anyone else, at home."""
+        place = self.scene or self._other_town_if_own_people(ents)
+        if place is None:
+            return
+        if verb_at is not None and any(e.label_ == "PERSON" and e.start < verb_at for e in ents):
+            # the subject before the verb ("…delegacja z wójtem X wzięła udział w sesji Rady Gminy"):
+            # what follows the verb is the event, not its participants
+            ents = [e for e in ents if e.start < verb_at]
+        for e in ents:
+            if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
+                continue
+            if e.label_ == "ORG" and e.start > 0 and any(
+                    self.doc[k].text in ("-", "–", ",") or _role_name(self.doc[k].text)
+                    for k in range(max(sentence.start, e.start - 2), e.start)):
+                continue  # "Wioletta Rybarczyk - Wydział Promocji", "Dyrektor Wydziału Zdrowia": where one works
+            of = self.person_role_of.get(e._.kg_name)
+            if of is not None and search_key(of) == search_key(place):
+                continue
+            self._visit(e._.kg_name, place, when, sentence, f"participant:{verb}")
+            if of is not None and of in self._city_names:
+                self._visit(of, place, when, sentence, f"participant-town:{verb}")
+        self.scene = place
+
+    def _other_town_if_own_people(self, ents) -> str | None:
+        people = [e for e in ents if e.label_ == "PERSON"]
+        own = [e for e in people if self.person_role_of.get(e._.kg_name) and self.home
+               and (search_key(self.person_role_of[e._.kg_name]) == search_key(self.home)
+                    or _belongs_to(self.person_role_of[e._.kg_name], self.home)
+                    or search_key(self.person_role_of[e._.kg_name]).split()[0] in _OWN_OFFICES)]
+        if not people:
+            return None
+        if not own:
+            return self.home
+        others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
+        return max(others, key=others.count) if others else None
+
+    def _roles(self, sentence, ents):
+        doc = self.doc
+        previous_of = None
+        for k, e in enumerate(ents):
+            if e.label_ != "PERSON":
+                continue
+            name = e._.kg_name
+            # apposition: "X, Prezydent Miasta Kalisza" / "X - burmistrz Kamieńca"
+            j = e.end
+            crossed = False
+            while j < len(doc) - 1 and (doc[j].is_space or doc[j].text.strip("*") == ""):
+                crossed = crossed or "\n" in doc[j].text or "\n" in doc[j - 1].whitespace_
+                j += 1
+            if crossed and j < len(doc) and _role_name(doc[j].text) and doc[j].text[:1].isupper():
+                # a letter's address block: the name on one line, the title on the next
+                following = doc[j + 1:min(j + 5, len(doc))].ents
+                of_entity = next((o for o in following if o.label_ in ("CITY", "ORG")), None)
+                role = _role_name(doc[j].text)
+                of = of_entity._.kg_name if of_entity else (self.home if role in _HOME_OFFICES else None)
+                self._role(name, role, of, sentence, "address-block")
+                continue
+            phrase = self._title_phrase_before(sentence, ents, e)
+            if phrase is not None:  # "Burmistrz Śmigla - Małgorzata Adamczak"; an apposition may follow too
+                self._role(name, *phrase, sentence, "title-phrase")
+            j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
+            if j + 1 < sentence.end and doc[j].text not in (",", "-", "–"):
+                if _role_name(doc[j].text) and doc[j].is_alpha:
+                    j -= 1  # no separator: "Kai Buchmann Nadburmistrz Nordhausen"
+                elif doc[j].lower_ not in _FORMER or not _role_name(doc[j + 1].text):
+                    j = None  # "były burmistrz Scharnebeck" keeps j on "były"
+            # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
+            title_of_next = j is not None and any(
+                doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
+                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
+                        or _role_name(doc[m].text) or _county(doc, m) for m in range(j + 2, k))
+                for k in range(j + 2, min(j + 9, sentence.end)))
+            # a plural title ("…Paweł Niewiadomski, radni oraz…") is not one person's
+            plural = j is not None and j + 1 < sentence.end and all(
+                ":pl:" in a.tag for a in doc_analyses(doc)[j + 1] if a.tag != "ign") and doc_analyses(doc)[j + 1]
+            if j is not None and j + 1 < sentence.end and _role_name(doc[j + 1].text) and not title_of_next and not plural:
+                role = _role_name(doc[j + 1].text)
+                of_entity = None
+                for other in ents[k + 1:]:
+                    if other.start > j + 6 or other.label_ == "PERSON":
+                        break
+                    gap = doc[j + 2:other.start]
+                    if any(t.text in (",", ";") or t.lower_ in ("oraz", "i") for t in gap):
+                        break
+                    if other.label_ in ("CITY", "ORG"):
+                        of_entity = other
+                        break
+                phrase = []
+                for token in doc[j + 2:sentence.end]:
+                    if token.is_punct or token.lower_ in ("i", "oraz"):
+                        break
+                    phrase.append(token)
+                # A bare title in a list ("Jana Melniczuk - sekretarz;") continues the previous one's city;
+                # a longer phrase naming no known body gives no `of` rather than a guess.
+                bare = len(phrase) <= 1 and not any(t.text[:1].isupper() for t in phrase)
+                county = _county(doc, j + 2) if role in _COUNTY_OFFICES and j + 2 < sentence.end else None
+                of = of_entity._.kg_name if of_entity else county or (
+                    previous_of if previous_of and bare else
+                    self.home if role in _HOME_OFFICES and (bare or any(t.lower_ == "miasta" for t in phrase)) else None)
+                self._role(name, role, of, sentence, "apposition")
+                previous_of = of
+                continue
+            if phrase is not None:
+                continue
+            # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
+            t = e.start - 1
+            of = None
+            if t > sentence.start and doc[t].text == "," and _role_name(doc[t - 1].text):
+                t -= 1  # "gośćmi wiceprezydenta, Grzegorza Kulawinka"
+            if t >= sentence.start and doc[t].ent_type_ == "ORG":
+                org = next((o for o in ents if o.start <= t < o.end), None)
+                if org is None:
+                    continue
+                of, t = org._.kg_name, org.start - 1
+            chain = t
+            while chain >= sentence.start and doc[chain].lower_ in ("i", ",", "oraz") and chain - 1 >= sentence.start:
+                prior = next((o for o in ents if o.end == chain), None)
+                if prior is None or prior.label_ != "PERSON":
+                    break
+                chain = prior.start - 1
+            title = doc[chain] if chain >= sentence.start else None
+            role = _role_name(title.text) if title is not None and title.is_lower else None
+            if role and name not in self.person_role_of:
+                if of is None and role in _HOME_OFFICES:
+                    of = self.home
+                self._role(name, role, of, sentence, "title")
+
+    def _title_phrase_before(self, sentence, ents, person) -> tuple[str, str | None] | None:
+        """(role, of) from a title phrase right before a person, capitalised or not:
+        "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Zastępca Burmistrza Gminy Trzebnica Marek
+        Długozima", "burmistrz Martin Mrkos", "Burmistrz Śmigla - Małgorzata Adamczak"."""
+        doc, first = self.doc, sentence.start
+        t = person.start - 1
+        if t >= first and doc[t].text in ("-", "–", ":"):
+            t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
+        if t >= first and doc[t].lower_ in _POLITE:
+            t -= 1
+        of = None
+        body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
+        if body is not None:
+            of, t = body._.kg_name, body.start - 1
+        elif t > first and _county(doc, t) and _role_name(doc[t - 1].text) in _COUNTY_OFFICES:
+            of, t = _county(doc, t), t - 1  # "wicestarosta kielecki Zenon Janus": the county's
+        while t >= first and doc[t].lower_ in _TOWN_WORDS:
+            t -= 1
+        k = t
+        while k >= first and t - k < 2 and _role_name(doc[k].text) and doc[k].is_alpha:
+            k -= 1
+        if k == t:
+            return None
+        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
+                and doc[k].ent_type_ not in ("CITY", "COUNTRY"):
+            return None  # the end of a longer capitalised name, not a title
+        words = [doc[j].text for j in range(k + 1, t + 1)]
+        role = _role_name(words[0])
+        if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
+            role = f"zastępca {words[1].lower()}"
+        # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
+        between = [doc[j].lower_ for j in range(t + 1, person.start)]
+        town_word = any(w in _TOWN_WORDS for w in between)
+        named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
+        if of is None and town_word and named_before is not None:
+            of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
+        if of is None and body is None and all(w in _TOWN_WORDS | _POLITE | {"-", "–", ":"} for w in between) and (
+                role.split()[0] in _HOME_OFFICES or (town_word and role.split()[0] in _TOWN_OFFICES)):
+            of = self.home
+        return role, of
+
+    def _partnerships(self, sentence, ents, low):
+        kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)
+        if not kind or not self.home:
+            return
+        cities = [e for e in ents if e.label_ == "CITY" and e._.kg_name != self.home]
+        since = None
+        anniversary = _ANNIVERSARY.search(low)
+        if anniversary and self.document.date:
+            since = str(int(self.document.date[:4]) - int(anniversary.group(1)))
+        for city in cities:
+            self.partnerships.append({"city": self.home, "partner": city._.kg_name, "kind": kind, "since": since,
+                                      **self._evidence(sentence, "partner-cue")})
+
