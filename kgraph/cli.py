@@ -609,7 +609,7 @@ def extract(paths, fmt, out, data_dir, home):
     """Find people, places, organisations, visits and posts in Polish texts.
 
     PATHS are news listings, letters, news items, HTML pages or plain UTF-8 (cp1250 and
-    ISO-8859-2 are detected). jsonl is the format of FORMAT.md with offsets, ids and evidence.
+    ISO-8859-2 are detected). jsonl is the extraction format (docs/extraction-format.md in the repository): entities, visits, posts, with offsets, ids and evidence.
     """
     import json
 
@@ -636,7 +636,7 @@ def extract(paths, fmt, out, data_dir, home):
 
 @cli.command(name="eval")
 @click.option("--gold", "gold_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
-              help="Gold annotations, JSON Lines in the FORMAT.md shape.")
+              help="Gold annotations, JSON Lines in the extraction format (docs/extraction-format.md).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--misses", is_flag=True, help="List every missed and spurious item.")
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")

@@ -1,4 +1,4 @@
-"""Score extraction against gold annotations with the matching rules of FORMAT.md.
+"""Score extraction against gold annotations with the matching rules of docs/extraction-format.md.
 
 Names are compared after NFC, case folding and collapsing of spaces, dashes and
 quotes (diacritics count); gold aliases map to the gold name. Visits match on

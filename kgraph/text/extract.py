@@ -38,7 +38,7 @@ _FACT_KEYS = {"visits": ("visitor", "place"), "roles": ("person", "role", "of"),
 TYPE_NAMES = {"PERSON": "Person", "CITY": "City", "COUNTRY": "Country", "ORG": "Organization"}
 
 class Extractor:
-    """One pipeline, many documents: `extract(document)` gives the FORMAT.md record for it."""
+    """One pipeline, many documents: `extract(document)` gives the extraction record for it (docs/extraction-format.md)."""
 
     def __init__(self, records: Records | None = None, *, home: str | None = None, default_home: str | None = None):
         """`home` fixes the publishing town of every document; without it each document's is
