@@ -643,7 +643,7 @@ class DocumentFrames:
         if k == t:
             return None
         if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
-                and doc[k].ent_type_ not in ("CITY", "COUNTRY"):
+                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON"):
             return None  # the end of a longer capitalised name, not a title
         words = [doc[j].text for j in range(k + 1, t + 1)]
         role = _role_name(words[0])

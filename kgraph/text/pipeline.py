@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 from kgraph.records import Records
 from kgraph.text import gazetteer, morphology, namefinder  # noqa: F401  (they register their components)
 from kgraph.text.lexicon import ABBREVIATIONS
+from kgraph.text.morphology import analyses
 
 __all__ = ["make_pipeline", "PIPELINE_VERSION"]
 
@@ -56,7 +57,8 @@ def sentences(doc: Doc) -> Doc:
             before = words[i - 2] if i > 1 else None
             abbreviation = before is not None and previous == "." and not spaces[i - 2] and (
                 before.lower() in ABBREVIATIONS or (len(before) == 1 and before.isupper())
-                or re.fullmatch(r"\d{4}r", before.lower()) is not None)  # "2013r." is "2013 r."
+                or re.fullmatch(r"\d{4}r", before.lower()) is not None  # "2013r." is "2013 r."
+                or (len(before) <= 3 and before[:1].isupper() and not analyses(before)))  # "Włodzimierz Woł. Petro"
             if not abbreviation:
                 starts[i, 0] = 1
     if len(doc):
