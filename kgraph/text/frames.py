@@ -264,13 +264,13 @@ class DocumentFrames:
         if travel_at is None:  # a verb before the noun: "z gościnną wizytą przybyli uczniowie z X"
             travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _TRAVEL and lemma != "wizyta"), None)
         if travel_at is None:
-            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _VISIT_NOUNS), None)
-        if travel_at is None:
             # "wzięli udział w obchodach": taking part, like "uczestniczyć"
             travel_at = next((k for k in range(1, len(lemmas)) if lowers[k] == "udział"
                               and lemmas[k - 1] in ("wziąć", "brać")), None)
             if travel_at is not None:
                 lemmas[travel_at] = "udział"  # Morfeusz's first reading of the word is the verb "udziać"
+        if travel_at is None:  # verbs before nouns: "biorą udział w programie Wymiana…"
+            travel_at = next((k for k, lemma in enumerate(lemmas) if lemma in _VISIT_NOUNS), None)
         if travel_at is None:
             # "w Ciechanowie spotkali się przedstawiciele miast z…": a meeting at a place named before the verb,
             # its participants after it (not "burmistrz spotkał się z…", nor a meeting online)
@@ -338,6 +338,8 @@ class DocumentFrames:
             destination = visited_object or (None if fronted_home else destination)  # "Naszą gminę odwiedziła…"
         home_named = any(w in low for w in _HOME_WORDS) and not destination
         dest_name = destination._.kg_name if destination else (self.home if home_named else None)
+        if dest_name and travel_at is not None and lemmas[travel_at] != "podpisać":
+            self.scene = dest_name  # "Kilkudziesięciu uczniów odwiedziło dziś Kalisz": where what follows happens
 
         host_at = next((k for k, lemma in enumerate(lemmas) if lemma in _HOSTING), None)
         if host_at is not None and self._hosting(sentence, ents, start + host_at, destination, low, when):
