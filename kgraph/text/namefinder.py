@@ -54,7 +54,8 @@ def _is_given_name(doc, i) -> bool:
         return True
     foreign = foreign_given_names()
     word = doc[i].lower_
-    known = word in foreign or (_is_unknown(doc, i) and any(g.lower() in foreign for g in guess_nominatives(doc[i].text)))
+    # an unknown word's lemmas are its guessed nominatives ("Vytautasem" -> vytautas), cached per word
+    known = word in foreign or (_is_unknown(doc, i) and not token_lemmas(doc, i).isdisjoint(foreign))
     return known and not _has(
         doc, i, lambda a: a.lemma[:1].islower() or "nazwa_geograficzna" in a.labels) \
         and not _lemma_in(doc, i, NOT_IN_PERSON_NAMES | TITLES | ORG_HEADS)
@@ -246,10 +247,6 @@ def _case_like(word: str, model: str) -> str:
     if model.isupper() and len(model) > 1:
         return word.upper()
     return word[:1].upper() + word[1:] if model[:1].isupper() else word
-
-
-def head_at_or(head_at, i) -> int:
-    return head_at if head_at is not None else i
 
 
 def _title_before(doc, i) -> bool:
@@ -578,7 +575,7 @@ class NameFinder:
                 taken.difference_update(range(place.start, place.end))
                 continue
             token_end = doc[end]
-            if end > head_at_or(head_at, i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
+            if end > (head_at if head_at is not None else i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
                     and not any(doc[k].lower_ == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
                 break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
             patron = any(doc[k].lower_ == "im" for k in range(max(i, end - 2), end))
