@@ -213,7 +213,7 @@ def canonical_organisation(doc, start: int, end: int) -> str:
     head = None
     for k, opts in enumerate(options):
         nouns = sorted((a for a in opts if a.pos == "subst" and a.lemma.lower() in ORG_HEADS),
-                       key=lambda a: (bool(a.labels), ":pl:" in a.tag))
+                       key=lambda a: (a.is_name, ":pl:" in a.tag))  # the common noun, not a surname "Związek"
         if nouns:
             head = (k, nouns[0])
             break
@@ -231,12 +231,19 @@ def canonical_organisation(doc, start: int, end: int) -> str:
         if k == k_head:
             word = _case_like(noun.lemma, token.text)
         elif k < k_head or k == k_head + 1 or (k > k_head and parts and parts[-1] != word and _agrees(opts, cases, gender)
-                                                 and all(_agrees(options[j], cases, gender) for j in range(k_head + 1, k))):
+                                                 and all(_agrees(options[j], cases, gender) or _compound_part(doc, start + j)
+                                                         for j in range(k_head + 1, k))):
             adjectives = [a for a in opts if a.pos in ("adj", "ppas") and a.cases & cases and ":sg:" in a.tag]
             if adjectives and (k < k_head or _agrees(opts, cases, gender)):
                 word = _case_like(inflect_nominative(adjectives[0].lemma, gender), token.text)
         parts.append(word)
     return _join(parts, [doc[i] for i in range(start, end)])
+
+
+def _compound_part(doc, i) -> bool:
+    """The first part and dash of a compound adjective: "Organizacyjno-" in "Organizacyjno-Prawnego"."""
+    return doc[i].text in ("-", "–") or any(a.pos == "adja" for a in doc_analyses(doc)[i]) or (
+        i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_)
 
 
 def _agrees(opts, cases, gender) -> bool:
@@ -588,6 +595,8 @@ class NameFinder:
                 end += 1
             elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc[end - 1].text):
                 end += 1  # "Szkoła Muzyczna I stopnia"
+            elif token_end.lower_ in ("w", "we") and end + 1 < n and _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD):
+                break  # "Wydział Organizacyjno-Prawny w Urzędzie Gminy": a body inside another is named apart
             elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (end + 1) not in taken and (
                     doc[end + 1].text[:1].isupper() or doc[end + 1].is_digit or doc[end + 1].text == "."):
                 if token_end.text == "." and doc[end - 1].lower_ != "im" and not (
