@@ -144,3 +144,15 @@ def test_participants_are_the_subject_not_the_event_after_the_verb():
     record = make_extractor(home="Opole").extract(next(read_text(f"Goście\n5 maja 2024\n{text}", "t.txt")))
     visitors = {v["visitor"] for v in record["visits"]}
     assert "Jan Sowa" in visitors and not any(v.startswith("Rada") for v in visitors)
+
+
+COMING_HERE = [
+    ("W dniu 27 maja 2013 do naszej szkoły przyjechali licealiści z Boden w Szwecji.", ("Boden", "Opole")),
+    ("Ahoj! W dniach 26-30 maja gościliśmy uczniów i nauczycielki z miejscowości Martin na Słowacji.", ("Martin", "Opole")),
+]
+
+
+@pytest.mark.parametrize("text, visit", COMING_HERE)
+def test_coming_here_from_a_named_town(text, visit):
+    record = make_extractor(home="Opole").extract(next(read_text(f"Goście\n5 czerwca 2024\n{text}", "t.txt")))
+    assert visit in {(v["visitor"], v["place"]) for v in record["visits"]}

@@ -30,6 +30,8 @@ _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
 _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
 _HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem", "naszą gminę", "naszej gminy",
                "naszej gminie", "nasza gmina", "naszą gminą"}
+# "przyjechali do nas", "byli u nas": to the publishing town.
+_TO_US = re.compile(r"\b(?:do|u) nas\b")
 # Parts of speech of verbs: a word read only as one names no post.
 _VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
 _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
@@ -127,8 +129,9 @@ def _county(doc, k) -> str | None:
     return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
 
 
-def _city_after(ents, verb: int) -> bool:
-    return any(e.label_ == "CITY" and e.start > verb for e in ents)
+def _place_after(doc, ents, verb: int) -> bool:
+    """Whether a town after the verb is where one went ("do X", "w X"), not where one came from ("z X")."""
+    return any(e.label_ == "CITY" and e.start > verb and _governor(doc, e) in ("w", "we", "do", "na") for e in ents)
 
 
 def _belongs_to(body: str, town: str) -> bool:
@@ -245,9 +248,9 @@ class DocumentFrames:
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
             if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
                 lemmas[k] = _GUEST_AT
-            elif lemmas[k] == "gościć" and lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) \
-                    and self.doc[sentence.start + k + 2].ent_type_ == "CITY":
-                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu": the guests are the subject
+            elif lemmas[k] == "gościć" and (lowers[k + 1] == "u" or (
+                    lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) and self.doc[sentence.start + k + 2].ent_type_ == "CITY")):
+                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu", "gościli u rówieśników": the guests are the subject
             elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
                 lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         low = self._text(sentence).lower()
@@ -279,7 +282,7 @@ class DocumentFrames:
                               and any(e.label_ == "CITY" and e.start < sentence.start + k and _governor(self.doc, e) in ("w", "we")
                                       for e in ents)), None)
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
-        home_named = any(w in low for w in _HOME_WORDS)
+        home_named = any(w in low for w in _HOME_WORDS) or _TO_US.search(low) is not None
         cities = [e for e in ents if e.label_ == "CITY"]
         if when is not None and not cities and self.scene and any(lemma in ("odbyć", "trwać") for lemma in lemmas) \
                 and any(lemma in _VISIT_NOUNS for lemma in lemmas):
@@ -336,7 +339,7 @@ class DocumentFrames:
             fronted_home = " ".join(t.lower_ for t in doc[max(start, start + travel_at - 2):start + travel_at]) in _HOME_WORDS
             visited_object = fronted or (None if fronted_home else next((e for e in places if e.start - start > travel_at), None))
             destination = visited_object or (None if fronted_home else destination)  # "Naszą gminę odwiedziła…"
-        home_named = any(w in low for w in _HOME_WORDS) and not destination
+        home_named = (any(w in low for w in _HOME_WORDS) or _TO_US.search(low) is not None) and not destination
         dest_name = destination._.kg_name if destination else (self.home if home_named else None)
         if dest_name and travel_at is not None and lemmas[travel_at] != "podpisać":
             self.scene = dest_name  # "Kilkudziesięciu uczniów odwiedziło dziś Kalisz": where what follows happens
@@ -402,9 +405,10 @@ class DocumentFrames:
         if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
             self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
             return
-        if dest_name is None and lemmas[travel_at] in _COMING and not _city_after(ents, start + travel_at):
+        if dest_name is None and lemmas[travel_at] in _COMING and not _place_after(doc, ents, start + travel_at):
             # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
-            dest_name = self.scene or self.home
+            origins = {search_key(e._.kg_name) for e in places if _governor(doc, e) in ("z", "ze")}
+            dest_name = self.scene if self.scene and search_key(self.scene) not in origins else self.home
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
