@@ -156,3 +156,22 @@ COMING_HERE = [
 def test_coming_here_from_a_named_town(text, visit):
     record = make_extractor(home="Opole").extract(next(read_text(f"Goście\n5 czerwca 2024\n{text}", "t.txt")))
     assert visit in {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+ORGANISATIONS = [
+    ("Wystąpił chór „Retro” z Gniezna.", "Retro"),  # a group's name after a common noun, in quotes
+    ("Zagrał koncert leszczyńskiej grupy wokalnej Arabeska, działającej przy ośrodku.", "Arabeska"),  # or not
+    ("Uczniowie II LO w Kaliszu pojechali do Martina.", "II LO w Kaliszu"),  # a numeral and an acronym
+    ("Przemówił przewodniczący Krajowego Związku Brzeżan.", "Krajowy Związek Brzeżan"),  # the noun, not a surname
+    ("Dyrektor Wydziału Organizacyjno-Prawnego w Urzędzie Gminy mówił.", "Wydział Organizacyjno-Prawny"),
+]
+
+
+@pytest.mark.parametrize("sentence, name", ORGANISATIONS)
+def test_organisation_names(extractor, sentence, name):
+    assert name in {e["name"] for e in extract(extractor, sentence)["entities"] if e["type"] == "Organization"}
+
+
+def test_two_bodies_joined_by_i_are_two(extractor):
+    names = {e["name"] for e in extract(extractor, "Przyjechali goście z UAM i PWSZ w Kaliszu.")["entities"]}
+    assert "UAM" in names and not any(n.startswith("UAM i") for n in names)

@@ -41,7 +41,8 @@ ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament"
              "uczelnia", "zakład", "rejon", "powiat", "zajezdnia", "browar", "ziomkostwo", "gimnazjum", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
 ADJ_BEFORE_HEAD = {"państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski", "miejski", "wojewódzki",
                     "powiatowy", "europejski", "polski", "narodowy"}
-NAME_CONNECTORS = {"i", "im", ".", "nr", "w", "we", "na", "ds", "-", "pod", "dla", "z", "o", "von", "van", "de", "der", "di"}
+# ("z" is not among them: "Chór Kameralny z Opola" is the choir from Opole, not its name)
+NAME_CONNECTORS = {"i", "im", ".", "nr", "w", "we", "na", "ds", "-", "pod", "dla", "o", "von", "van", "de", "der", "di"}
 NOT_NAMES = {"Wersja", "Fot", "Tekst", "Autor", "Oprac", "Dzień", "Dni", "Święto", "Rok", "Szanowny", "Szanowna",
               "Pan", "Pani", "Państwo", "Z", "W", "Do", "Na", "Od", "Przez", "Podczas", "Jest", "To", "Ta", "Ten"}
 

@@ -32,6 +32,10 @@ NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urz
 FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
 # Letters of other languages' alphabets: an unknown word with one is a foreign name, printed as it is.
 FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîôûçëïñøåæ]"
+# Common nouns after which a group's own name follows as printed: "chór „Retro”", "grupy Arabeska".
+ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
+                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"}
+OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
@@ -126,8 +130,12 @@ def canonical_person(doc, start: int, end: int) -> str:
     oblique_context = bool(((_title_cases(doc, apposition) if apposition is not None else None)
                             or _context_cases(doc, start) or set()) - {"nom", "voc"})
     last_oblique = any(a.is_name for a in options[-1]) and not any(a.is_name and "nom" in a.cases for a in options[-1])
+    # "Jana Kowala": a first name read as Jan's genitive and a surname that has a genitive too, declined together
+    first_cases = set().union(*(a.cases for a in options[0] if "imię" in a.labels)) - {"nom"}
+    last_cases = set().union(*(a.cases for a in options[-1] if a.is_name and len(a.cases) < 6)) - {"nom"}  # not indeclinable
+    declined_together = bool(first_cases & last_cases)
     if first.lower() in foreign and not any("imię" in a.labels and "nom" in a.cases for a in options[0]) \
-            and len(tokens) > 1 and not oblique_context and not last_oblique and (
+            and len(tokens) > 1 and not oblique_context and not last_oblique and not declined_together and (
                 first_unknown or any(a.is_name and "nom" in a.cases and ":sg" in a.tag for a in options[-1])
                 or (last_unknown and not tokens[-1].text.endswith(_OBLIQUE_ENDINGS))):
         return _join([t.text for t in tokens], tokens)  # a foreign name as printed: "Kai Buchmann", "Larissa Weber"
@@ -137,6 +145,8 @@ def canonical_person(doc, start: int, end: int) -> str:
                             if any(g.lower() in foreign for g in guess_nominatives(first, {case})[:-1])), None)
     for k, opts in enumerate(options):
         names = [a for a in opts if a.is_name and a.pos == "subst" and a.lemma[:1].isupper()]
+        if k == 0 and len(tokens) > 1 and any("imię" in a.labels for a in names):
+            names = [a for a in names if "imię" in a.labels]  # "Jana Kowala": Jana as a first name is Jan's genitive
         if names:
             cases = set().union(*(a.cases for a in names))
             known_cases = cases if known_cases is None else (known_cases & cases or known_cases)
@@ -350,7 +360,8 @@ class NameFinder:
             if i in taken or not capital[i]:
                 i += 1
                 continue
-            found = self._organisation(doc, i, taken) or self._person(doc, i, taken) or self._place(doc, i, taken)
+            found = (self._named_ensemble(doc, i, taken) or self._organisation(doc, i, taken)
+                     or self._person(doc, i, taken) or self._place(doc, i, taken))
             if found:
                 span = found
                 spans.append(span)
@@ -546,6 +557,30 @@ class NameFinder:
         lemmas = doc_lemmas(doc)
         return {COUNTRY_ADJECTIVES[lemmas[k].lower()] for k in range(max(0, i - 3), i) if lemmas[k].lower() in COUNTRY_ADJECTIVES}
 
+    def _named_ensemble(self, doc, i, taken):
+        """A group named after a common noun, as printed: "chór „Retro”", "grupy wokalnej Arabeska",
+        "stowarzyszenie kulturalne „Tracce di Memoria”"."""
+        k = i - 1
+        quoted = k >= 0 and doc[k].text in OPENING_QUOTES
+        k -= quoted
+        while k >= 0 and i - k <= 3 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj"):
+            k -= 1
+        if k < 0 or not doc[k].is_lower or not _lemma_in(doc, k, ENSEMBLE_NOUNS):
+            return None
+        end = i
+        while end < len(doc) and end not in taken and (
+                (quoted and doc[end].text not in CLOSING_QUOTES and end - i < 8)
+                or (not quoted and (_is_cap(doc[end]) or (doc[end].lower_ in NAME_JOINERS - {".", "n"}
+                                                         and end + 1 < len(doc) and _is_cap(doc[end + 1]))))):
+            end += 1
+        if end == i or (quoted and (end >= len(doc) or doc[end].text not in CLOSING_QUOTES)):
+            return None
+        if not quoted and (_is_given_name(doc, i) or self._geonames(doc, i, taken)):
+            return None  # "zespołu Jana Kowala", "chór z…": a person or a place, read as such
+        span = Span(doc, i, end, label="ORG")
+        span._.kg_name, span._.kg_source = _join([t.text for t in doc[i:end]], list(doc[i:end])), "names"
+        return span
+
     def _organisation(self, doc, i, taken):
         n = len(doc)
         token = doc[i]
@@ -556,8 +591,10 @@ class NameFinder:
             # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
             # starts one ("Przewodniczący Rady Miejskiej")
             return None
-        numeral = re.fullmatch(r"[IVX]{1,4}", token.text) is not None  # "II Liceum Ogólnokształcące"
-        acronym = token.is_upper and token.is_alpha and 2 <= len(token.text) <= 6 and not numeral
+        numeral = re.fullmatch(r"[IVX]{1,4}", token.text) is not None  # "II Liceum Ogólnokształcące", "II LO"
+        first = doc[i + 1] if numeral and i + 1 < n else token
+        acronym = first.is_upper and first.is_alpha and 2 <= len(first.text) <= 6 \
+            and re.fullmatch(r"[IVX]{1,4}", first.text) is None
         head_at = None
         for k in range(i + numeral, min(i + numeral + 3, n)):
             if k in taken or not doc[k].text[:1].isupper():
@@ -571,13 +608,14 @@ class NameFinder:
             acronym = False  # "KPM.003.0002.2026": a reference number, not a name
         if head_at is None and not acronym:
             return None
-        end = (head_at if head_at is not None else i) + 1
+        end = (head_at if head_at is not None else i + numeral) + 1
         while end < n:
             if end in taken:
                 # a town or country named in the body's name: "Rada Miejska Łowecz", "Związek Miast Ukrainy"
                 place = self.places.get(end) or next((e for e in doc.ents if e.start == end and e.label_ == "COUNTRY"), None)
-                if place is None or place.start != end or head_at is None:
-                    break
+                if place is None or place.start != end or (
+                        head_at is None and not (acronym and doc[end - 1].lower_ in ("w", "we"))):
+                    break  # "Rada Miejska Łowecz", "ZSO w Gostyniu", "II LO w Kaliszu" (not "UM Kalisz:")
                 end = place.end
                 taken.difference_update(range(place.start, place.end))
                 continue
@@ -595,9 +633,14 @@ class NameFinder:
                 end += 1
             elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc[end - 1].text):
                 end += 1  # "Szkoła Muzyczna I stopnia"
+            elif token_end.lower_ in ("i", "oraz") and end + 1 < n and (
+                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc[end + 1].is_upper and len(doc[end + 1].text) > 1
+                                                                           and doc[end + 1].is_alpha)):
+                break  # "UAM i PWSZ", "Teatr i Filharmonia": two bodies
             elif token_end.lower_ in ("w", "we") and end + 1 < n and _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD):
                 break  # "Wydział Organizacyjno-Prawny w Urzędzie Gminy": a body inside another is named apart
-            elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (end + 1) not in taken and (
+            elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (
+                    (end + 1) not in taken or (self.places.get(end + 1) is not None and self.places[end + 1].start == end + 1)) and (
                     doc[end + 1].text[:1].isupper() or doc[end + 1].is_digit or doc[end + 1].text == "."):
                 if token_end.text == "." and doc[end - 1].lower_ != "im" and not (
                         len(doc[end - 1].text) == 1 and doc[end - 1].is_upper):
