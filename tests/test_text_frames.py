@@ -175,3 +175,15 @@ def test_organisation_names(extractor, sentence, name):
 def test_two_bodies_joined_by_i_are_two(extractor):
     names = {e["name"] for e in extract(extractor, "Przyjechali goście z UAM i PWSZ w Kaliszu.")["entities"]}
     assert "UAM" in names and not any(n.startswith("UAM i") for n in names)
+
+
+TOWN_NOUN_NAMES = [
+    ("Odnowiono stosunki partnerskie z gminą Beli Monastir.", "City", "Beli Monastir"),  # a town, though "Bela" is a name
+    ("Złożono kwiaty na grobie patrona naszego miasta Wojciecha Kętrzyńskiego.", "Person", "Wojciech Kętrzyński"),
+    ("Przyjechał burmistrz miasta Jan Sowa.", "Person", "Jan Sowa"),  # a town noun inside a title
+]
+
+
+@pytest.mark.parametrize("sentence, kind, name", TOWN_NOUN_NAMES)
+def test_names_after_a_town_noun(extractor, sentence, kind, name):
+    assert (kind, name) in {(e["type"], e["name"]) for e in extract(extractor, sentence)["entities"]}

@@ -36,6 +36,9 @@ FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîô�
 ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
                   "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"}
 OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
+# Nouns that introduce a town's name: what follows them is a place, not a person ("z gminą Beli Monastir").
+TOWN_NOUNS = {"miasta", "mieście", "miastem", "miasto", "gminy", "gminie", "gminą", "gmina", "miejscowości",
+              "miejscowość", "wsi", "wieś"}
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
@@ -284,6 +287,19 @@ def _cue_index(doc, i) -> int:
     return k
 
 
+def _town_noun_before(doc, i) -> bool:
+    """ "z gminą X", "do miejscowości X": a lower-case town noun, not one inside a title ("burmistrz miasta X")."""
+    k = _cue_index(doc, i)
+    if k < 0 or doc[k].lower_ not in TOWN_NOUNS or not doc[k].is_lower or (
+            k > 0 and (_lemma_in(doc, k - 1, TITLES) or doc[k - 1].lower_ in TOWN_NOUNS)):
+        return False
+    # not a person ("patrona naszego miasta Wojciecha Kętrzyńskiego") nor a common word ("mieście Ogólnopolskiego Festiwalu")
+    person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(doc[i + 1]) and _has(
+        doc, i + 1, lambda a: "nazwisko" in a.labels or (a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)))
+    common = _has(doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS) and not _has(doc, i, lambda a: a.is_name)
+    return not person and not common
+
+
 def _cue_word(doc, i) -> str:
     k = _cue_index(doc, i)
     return doc[k].lower_ if k >= 0 else ""
@@ -429,6 +445,8 @@ class NameFinder:
             return None  # "Szanowny Panie Radny": a form of address, not a name
         if _lemma_in(doc, i, ORG_HEADS) or (not given and _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels)):
             return None
+        if _town_noun_before(doc, i):
+            return None  # "z gminą Beli Monastir": a town's name, whatever its words
         if _place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES:
             known = self._geonames(doc, i, set())
             if known is not None and known[0] >= end:
@@ -496,13 +514,15 @@ class NameFinder:
             span = Span(doc, i, i + 1, label="CITY")
             span._.kg_name, span._.kg_source = doc[i].text, "names"
             return span
-        if not cue or not (geographic or (unknown and cue_word.startswith("miast"))) or _lemma_in(doc, i, CONTINENTS):
+        town_noun = _town_noun_before(doc, i)
+        if not cue or not (geographic or (unknown and cue_word.startswith("miast")) or town_noun) \
+                or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
         while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
                 _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
             end += 1
-        if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj"):
+        if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj") and not town_noun:
             return None  # "w Dolnej Saksonii": a region; a town of such a name would be in GeoNames
         cases = _context_cases(doc, i) or {"miasta": {"gen", "nom"}, "mieście": {"nom", "loc"}, "miastem": {"nom", "inst"},
                                            "miasto": {"nom", "acc"}}.get(before)
