@@ -187,3 +187,12 @@ TOWN_NOUN_NAMES = [
 @pytest.mark.parametrize("sentence, kind, name", TOWN_NOUN_NAMES)
 def test_names_after_a_town_noun(extractor, sentence, kind, name):
     assert (kind, name) in {(e["type"], e["name"]) for e in extract(extractor, sentence)["entities"]}
+
+
+def test_a_trip_to_a_country_goes_to_the_one_town_named_there():
+    text = ("Wójt gminy Opole Jan Sowa oraz dyrektor Anna Kowal z Urzędu Gminy wybrali się do Chorwacji, a udali się "
+            "tam, by odnowić stosunki partnerskie z gminą Beli Monastir.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Wyjazd\n5 czerwca 2024\n{text}", "t.txt")))
+    visits = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert {("Jan Sowa", "Beli Monastir"), ("Anna Kowal", "Beli Monastir")} <= visits
+    assert not any(visitor.startswith("Urząd") for visitor, _ in visits)

@@ -409,6 +409,12 @@ class DocumentFrames:
             # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
             origins = {search_key(e._.kg_name) for e in places if _governor(doc, e) in ("z", "ze")}
             dest_name = self.scene if self.scene and search_key(self.scene) not in origins else self.home
+        if dest_name is None and any(e.label_ == "COUNTRY" and _governor(doc, e) in ("do", "w", "we", "na") for e in ents):
+            # "wybrali się do Chorwacji, a udali się tam, by odnowić partnerstwo z gminą Beli Monastir": to the
+            # one town named there
+            towns = [e for e in places if e.start > start + travel_at and e._.kg_name != self.home]
+            if len({e._.kg_name for e in towns}) == 1:
+                destination, dest_name = towns[0], towns[0]._.kg_name
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
@@ -429,7 +435,10 @@ class DocumentFrames:
                 continue
             if e._.kg_name == dest_name:
                 continue
-            if e.label_ == "ORG" and any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start]):
+            if e.label_ == "ORG" and (any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
+                                      or _governor(doc, e) in ("w", "we")  # "… w chojnickim Urzędzie Gminy": a workplace
+                                      or (e.start > 1 and doc[e.start - 1].lower_ in ("z", "ze")
+                                          and doc[e.start - 2].ent_type_ == "PERSON")):  # "Anna Kowal z Urzędu Gminy"
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
