@@ -54,7 +54,7 @@ _TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gm
 RULE_CONFIDENCE = {
     # measured (facts on the dev corpora, precision): rounded down to a multiple of 0.05
     "title-phrase": 0.95, "delegation-member": 0.95, "delegation-members": 0.95, "delegation": 0.9,
-    "apposition": 0.8, "travel": 0.8, "participant": 0.8,
+    "apposition": 0.9, "travel": 0.85, "participant": 0.8,
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
