@@ -69,3 +69,8 @@ def test_a_corrupt_cache_is_rebuilt_with_a_message(tmp_path, monkeypatch, caplog
         assert [p.country for p in rebuilt.lookup(("kowno",))] == ["LT"]
     finally:
         places.place_index.cache_clear()
+
+
+def test_a_town_that_is_also_a_first_name_after_a_cue(nlp):
+    # "Lwów" is also the genitive plural of the name Lew; "także" stands between the verb and the place
+    assert cities(nlp, "Delegacja odwiedziła także Lwów i słynną nekropolię.") == [("Lwów", "UA")]

@@ -282,8 +282,8 @@ def _cue_index(doc, i) -> int:
     "miasta" in "z miasta partnerskiego X", "miast" in "miast partnerskich - Chrudimiu"."""
     k = i - 1
     while k >= 0 and i - k <= 3 and (doc[k].text in ("-", "–", ":") or (
-            doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") and doc[k].lower_ not in PLACE_CUES)):
-        k -= 1
+            doc[k].is_lower and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc[k].lower_ not in PLACE_CUES)):
+        k -= 1  # "odwiedziła także Lwów", "z miasta partnerskiego X"
     return k
 
 
@@ -480,7 +480,9 @@ class NameFinder:
             # a Polish town both Morfeusz and GeoNames know ("Trzebnicę odwiedziła…") needs no cue
             polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
-            if not lone_adjective and not given and not continent and (
+            # "Beli Monastir": a known name followed by an unknown capitalised word is part of a longer one
+            continues = end < len(doc) and _is_cap(doc[end]) and _is_unknown(doc, end) and not _is_given_name(doc, end)
+            if not lone_adjective and not (given and not cue) and not continent and not continues and (
                     cue or in_list or polish_town or (titled and geographic) or foreign_titled
                     or (big and not common and (geographic or not doc[i].is_sent_start)
                         and (geographic or not _has(doc, i, lambda a: "nazwisko" in a.labels)))):  # "utwory Andersona"
