@@ -196,3 +196,19 @@ def test_a_trip_to_a_country_goes_to_the_one_town_named_there():
     visits = {(v["visitor"], v["place"]) for v in record["visits"]}
     assert {("Jan Sowa", "Beli Monastir"), ("Anna Kowal", "Beli Monastir")} <= visits
     assert not any(visitor.startswith("Urząd") for visitor, _ in visits)
+
+
+def test_the_publishing_towns_council_named_without_the_town():
+    text = ("Podczas Uroczystej Sesji Rady Miejskiej Burmistrz Jan Sowa wręczył nagrody. "
+            "Gości z Balatonfűzfő przyjęto w Hotelu Racibor.")
+    record = make_extractor(home="Śmigiel").extract(next(read_text(f"Sesja\n5 czerwca 2024\n{text}", "t.txt")))
+    organisations = {e["name"] for e in record["entities"] if e["type"] == "Organization"}
+    assert {"Rada Miejska Śmigla", "Hotel Racibor"} <= organisations
+
+
+@pytest.mark.parametrize("town, form", [("Śmigiel", "Śmigla"), ("Ostrów Wielkopolski", "Ostrowa Wielkopolskiego"),
+                                        ("Kalisz", "Kalisza"), ("Waldbröl", None)])
+def test_genitive_of_a_town(town, form):
+    from kgraph.text.morphology import genitive
+
+    assert genitive(town) == form

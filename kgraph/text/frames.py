@@ -136,8 +136,8 @@ def _place_after(doc, ents, verb: int) -> bool:
 
 def _belongs_to(body: str, town: str) -> bool:
     """Whether a body's or post's name names the town: "Rada Miejska w Miliczu", "Starostwo Milickie" of Milicz."""
-    body_key, town_key = search_key(body), search_key(town)
-    if body_key == town_key:
+    body_key, town_key = search_key(body), search_key(town).split(" ")[0]  # "Ostrów Wielkopolski": by "ostrow"
+    if body_key == search_key(town):
         return False
     stem = town_key[:max(4, len(town_key) - 2)]
     return len(body_key.split()) > 1 and any(word.startswith(stem) for word in body_key.split()[1:])

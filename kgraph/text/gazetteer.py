@@ -9,8 +9,8 @@ from spacy.tokens import Doc, Span
 
 from kgraph.names import search_key
 from kgraph.records import Records
-from kgraph.text.lexicon import countries
-from kgraph.text.morphology import analyses, doc_analyses, doc_words, morfeusz_component, token_lemmas
+from kgraph.text.lexicon import TOWN_BODIES, countries
+from kgraph.text.morphology import analyses, doc_analyses, doc_words, genitive, morfeusz_component, token_lemmas
 
 __all__ = ["Gazetteer", "merge_spans"]
 
@@ -74,14 +74,18 @@ class Gazetteer:
         return self
 
     def link_generic(self, doc: Doc, home: str | None) -> None:
-        """Link bodies named generically ("Rady Miasta") to the publishing town's own, once it is known."""
+        """Link bodies named generically ("Rady Miasta") to the publishing town's own, once it is known:
+        a curated body, else the town's council or office by its name ("Rada Miejska Śmigla")."""
         if not home:
             return
         for span in doc.ents:
             if span.label_ == "ORG" and span._.kg_id is None:
-                own = [e for e in self.generic.get(search_key(span._.kg_name or ""), ()) if search_key(e[0]) == search_key(home)]
+                key = search_key(span._.kg_name or "")
+                own = [e for e in self.generic.get(key, ()) if search_key(e[0]) == search_key(home)]
                 if len(own) == 1:
                     span._.kg_name, span._.kg_id = own[0][1], own[0][2]
+                elif key in TOWN_BODIES and genitive(home):
+                    span._.kg_name = f"{span._.kg_name} {genitive(home)}"  # "Rada Miejska" -> "Rada Miejska Śmigla"
 
     def __call__(self, doc: Doc) -> Doc:
         spans, i = [], 0

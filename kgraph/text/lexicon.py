@@ -38,7 +38,7 @@ ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament"
              "ambasada", "konsulat", "biuro", "galeria", "biblioteka", "klub", "towarzystwo", "izba", "kongres",
              "sejmik", "zarząd", "spółka", "przedszkole", "gimnazjum", "technikum", "ministerstwo", "agencja",
              "szpital", "policja", "straż", "komenda", "kapela", "studio", "dom", "parafia", "bank",
-             "uczelnia", "zakład", "rejon", "powiat", "zajezdnia", "browar", "ziomkostwo", "gimnazjum", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
+             "uczelnia", "zakład", "hotel", "rejon", "powiat", "zajezdnia", "browar", "ziomkostwo", "gimnazjum", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
 ADJ_BEFORE_HEAD = {"państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski", "miejski", "wojewódzki",
                     "powiatowy", "europejski", "polski", "narodowy"}
 # ("z" is not among them: "Chór Kameralny z Opola" is the choir from Opole, not its name)
@@ -108,3 +108,8 @@ def foreign_given_names() -> frozenset[str]:
     from gender_guesser.detector import Detector
 
     return frozenset(name for name in Detector(case_sensitive=False).names if name.isalpha())
+
+
+# A town's own council and office, named without the town: in its own news they are its own.
+TOWN_BODIES = {"rada miejska", "rada miasta", "rada gminy", "rada miasta i gminy", "urzad miasta", "urzad miejski",
+               "urzad gminy", "urzad miasta i gminy"}

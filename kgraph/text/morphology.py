@@ -211,3 +211,36 @@ def polish_share(doc: Doc) -> dict:
     known = sum(1 for k in words if any(a.tag != "ign" for a in analyses_of[k]))
     share = round(known / len(words), 2)
     return {"polish": share >= 0.5, "known_words": share}
+
+
+@lru_cache(maxsize=2_000)
+def genitive(name: str) -> str | None:
+    """The genitive of a town's name, from Morfeusz: "Śmigiel" -> "Śmigla", "Ostrów Wielkopolski" ->
+    "Ostrowa Wielkopolskiego"; None when Morfeusz does not know the town."""
+    words = name.split()
+    noun = [f for f in _generated(words[0]) if f[1] == "subst" and "gen" in f[2] and "nazwa_geograficzna" in f[4]]
+    if not noun:
+        return None
+    form, _pos, _cases, gender, _labels = noun[0]
+    forms = [form]
+    for word in words[1:]:
+        adjectives = [f for f in _generated(word.lower()) if f[1] == "adj" and "gen" in f[2] and gender in f[3]]
+        if not adjectives:
+            return None
+        forms.append(adjectives[0][0][:1].upper() + adjectives[0][0][1:])
+    return " ".join(forms)
+
+
+@lru_cache(maxsize=2_000)
+def _generated(lemma: str) -> tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...]], ...]:
+    """Singular forms Morfeusz generates for a lemma: (form, part of speech, cases, genders, labels)."""
+    try:
+        generated = _morfeusz().generate(lemma)
+    except Exception:  # Morfeusz raises on lemmas it cannot generate
+        return ()
+    found = []
+    for form, _lemma, tag, labels, _qualifiers in generated:
+        parts = tag.split(":")
+        if len(parts) > 3 and parts[1] == "sg":
+            found.append((form, parts[0], tuple(parts[2].split(".")), parts[3], tuple(labels)))
+    return tuple(found)

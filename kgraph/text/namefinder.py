@@ -32,6 +32,9 @@ NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urz
 FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
 # Letters of other languages' alphabets: an unknown word with one is a foreign name, printed as it is.
 FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîôûçëïñøåæ]"
+# Events named after the body that holds them: "Uroczysta Sesja Rady Miejskiej X" names the council too.
+EVENT_NOUNS = {"sesja", "posiedzenie", "obrady", "zgromadzenie", "zjazd", "dzień", "święto", "obchody", "jubileusz",
+               "gala", "uroczystość", "konferencja", "forum", "spotkanie"}
 # Common nouns after which a group's own name follows as printed: "chór „Retro”", "grupy Arabeska".
 ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
                   "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"}
@@ -609,7 +612,7 @@ class NameFinder:
         if not token.text[:1].isupper():
             return None
         if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start \
-                and not _lemma_in(doc, i - 1, TITLES):
+                and not _lemma_in(doc, i - 1, TITLES | EVENT_NOUNS):
             # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
             # starts one ("Przewodniczący Rady Miejskiej")
             return None
