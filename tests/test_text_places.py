@@ -74,3 +74,19 @@ def test_a_corrupt_cache_is_rebuilt_with_a_message(tmp_path, monkeypatch, caplog
 def test_a_town_that_is_also_a_first_name_after_a_cue(nlp):
     # "Lwów" is also the genitive plural of the name Lew; "także" stands between the verb and the place
     assert cities(nlp, "Delegacja odwiedziła także Lwów i słynną nekropolię.") == [("Lwów", "UA")]
+
+
+NOT_TOWNS_HERE = [
+    "Kibicowali w Piłce Nożnej na Euro.",  # a common word starting a longer name
+    "Spacerowali nad Narwią.",  # a river
+    "Leży w regionie Hajdu-Bihar.",  # part of a hyphenated name
+]
+
+
+@pytest.mark.parametrize("text", NOT_TOWNS_HERE)
+def test_names_that_are_no_towns_here(nlp, text):
+    assert cities(nlp, text) == []
+
+
+def test_a_town_named_like_an_adjective(nlp):
+    assert cities(nlp, "Odnowiono partnerstwa z Chmielnickim i Breznem.") == [("Chmielnicki", "UA"), ("Brezno", "SK")]

@@ -95,6 +95,7 @@ def inflect_nominative(lemma: str, gender: str) -> str:
 _MASCULINE = [
     ("inst", "giem", "g"), ("inst", "kiem", "k"), ("inst", "em", ""), ("gen", "a", ""), ("acc", "a", ""),
     ("dat", "owi", ""), ("loc", "iu", ""), ("loc", "u", ""), ("loc", "cie", "t"), ("loc", "dzie", "d"), ("loc", "rze", "r"),
+    ("inst", "em", "o"), ("gen", "a", "o"),  # neuter towns: Breznem -> Brezno
     ("loc", "ście", "st"), ("loc", "le", "ł"), ("loc", "nie", "n"), ("loc", "mie", "m"), ("loc", "wie", "w"),
     ("loc", "sie", "s"), ("loc", "zie", "z"), ("loc", "bie", "b"), ("loc", "pie", "p"), ("loc", "ie", ""),
     ("gen", "ic", "ice"), ("gen", "yc", "yce"),  # towns in the plural: Košic -> Košice, Gliwic -> Gliwice

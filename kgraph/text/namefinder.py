@@ -469,13 +469,16 @@ class NameFinder:
         known = self._geonames(doc, i, taken)
         if known is not None:
             end, name, candidates = known
-            in_list = before in (",", "i", "oraz", "-", "–", "/") and self.places.get(i - 2) is not None
+            in_list = before in (",", "i", "oraz", "-", "–", "/") and self.places.get(i - 2) is not None and (
+                before not in ("-", "/") or bool(doc[i - 2].whitespace_))  # "Hajdu-Bihar" is one name
             common = not geographic and _has(doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS) \
                 or _lemma_in(doc, i, TITLES)
             big = max(p.population for p in candidates) >= 50_000
             # One word that is only an adjective here ("Kaliska Orkiestra") or a given name is not a place alone.
+            # "Kaliska Orkiestra", "w Dolnej Saksonii": an adjective before another name; "z Chmielnickim," is a town
             lone_adjective = end - i == 1 and _has(doc, i, lambda a: a.pos == "adj") and (
-                not geographic or (end < len(doc) and _is_cap(doc[end])))  # "w Dolnej Saksonii": a region
+                (end < len(doc) and _is_cap(doc[end])) or not (geographic or cue))
+            hyphenated = i > 1 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
             foreign_titled = titled and _is_unknown(doc, i) and not _is_given_name(doc, i)  # "Nadburmistrz Nordhausen"
@@ -484,8 +487,11 @@ class NameFinder:
             polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
             # "Beli Monastir": a known name followed by an unknown capitalised word is part of a longer one
-            continues = end < len(doc) and _is_cap(doc[end]) and _is_unknown(doc, end) and not _is_given_name(doc, end)
-            if not lone_adjective and not (given and not cue) and not continent and not continues and (
+            continues = end < len(doc) and _is_cap(doc[end]) and not _is_given_name(doc, end) and (
+                _is_unknown(doc, end) or common)  # "Beli Monastir", "w Piłce Nożnej": part of a longer name
+            river = before == "nad" and end - i == 1  # "nad Narwią"
+            if not lone_adjective and not (given and not cue) and not continent and not continues and not river \
+                    and not hyphenated and (
                     cue or in_list or polish_town or (titled and geographic) or foreign_titled
                     or (big and not common and (geographic or not doc[i].is_sent_start)
                         and (geographic or not _has(doc, i, lambda a: "nazwisko" in a.labels)))):  # "utwory Andersona"
@@ -527,6 +533,9 @@ class NameFinder:
         while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
                 _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
             end += 1
+        if end < len(doc) and _is_cap(doc[end]) and end == i + 1 and not town_noun and _has(
+                doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS):
+            return None  # "w Piłce Nożnej": a common word starting a longer capitalised name
         if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj") and not town_noun:
             return None  # "w Dolnej Saksonii": a region; a town of such a name would be in GeoNames
         cases = _context_cases(doc, i) or {"miasta": {"gen", "nom"}, "mieście": {"nom", "loc"}, "miastem": {"nom", "inst"},
