@@ -212,3 +212,17 @@ def test_genitive_of_a_town(town, form):
     from kgraph.text.morphology import genitive
 
     assert genitive(town) == form
+
+
+def test_participants_dated_by_the_heading_before_them():
+    text = ("6 maja 2024 - Dni Miasta Koszyce\n6 maja odbyło się świętowanie rocznicy nadania herbu Miasta Koszyce. "
+            "W obchodach uczestniczyli Prezydent Miasta Opola Pan Jan Sowa oraz radna Anna Kowal.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Współpraca z Koszycami\nbrak daty\n{text}", "t.txt")))
+    assert {("Jan Sowa", "Koszyce", "2024-05-06"), ("Anna Kowal", "Koszyce", "2024-05-06")} <= {
+        (v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+def test_the_year_of_br_comes_from_the_text_when_no_date_line_gives_it(extractor):
+    text = "Pan Jan Sowa odwiedził Tarnów dnia 24 sierpnia br. Umowę podpisano 12 sierpnia 2017 roku."
+    record = extractor.extract(next(read_text(f"Wizyta\nbrak daty\n{text}", "t.txt")))
+    assert ("Jan Sowa", "Tarnów", "2017-08-24") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}

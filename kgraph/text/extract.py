@@ -74,7 +74,7 @@ class Extractor:
                 _merge_into(results[0], extra)
             return results[0]
         doc = self.nlp(text)
-        dates = find_dates(text, reference=document.date)
+        dates = find_dates(text, reference=document.date or _year_in_text(text))
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
         home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
         self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)
@@ -115,6 +115,13 @@ class Extractor:
                 entry["mentions"] = []
             entry["mentions"].append([document.offset + span.start_char, document.offset + span.end_char, span.text])
         return list(found.values())
+
+
+def _year_in_text(text: str) -> str | None:
+    """For a text without a date line: the first date with a stated year, so that "24 sierpnia br."
+    takes its year from the text (a text with no year anywhere keeps such dates null)."""
+    stated = [d for d in find_dates(text) if d.year_stated]
+    return stated[0].start if stated else None
 
 
 def make_extractor(data_dir=None, *, home: str | None = None) -> Extractor:

@@ -175,6 +175,7 @@ class DocumentFrames:
         # the scene: the place the text's events happen at, and the days of each place's visit,
         # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
         self.scene: str | None = None
+        self.last_when = None  # the last date the text gave, for sentences that take part in what it dated
         self._city_mentions = [e._.kg_name for e in doc.ents if e.label_ == "CITY"]
         self._city_names = set(self._city_mentions)
         self.place_dates: dict[str, object] = {}
@@ -234,8 +235,11 @@ class DocumentFrames:
                 self.visits.append({**visit, "visitor": post[1], "evidence": {
                     **visit["evidence"], "rule": "head-of-town", "confidence": RULE_CONFIDENCE["head-of-town"]}})
         for visit in self.visits:
-            when = self.place_dates.get(search_key(visit["place"])) if visit["start"] is None else None
-            if when is not None:
+            when = self.place_dates.get(search_key(visit["place"]))
+            # no days of its own, or one day inside the visit's days ("W piątek 15 czerwca przyjechał autokar…"
+            # in a visit of 15–19 June): the visit's days
+            if when is not None and (visit["start"] is None or (
+                    visit["start"] == visit["end"] and when.start <= visit["start"] <= when.end)):
                 visit["start"], visit["end"] = when.start, when.end
 
     # -- rules
@@ -255,6 +259,7 @@ class DocumentFrames:
                 lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         low = self._text(sentence).lower()
         when = self._date(sentence)
+        self.last_when = when or self.last_when
         self._roles(sentence, ents)
         self._partnerships(sentence, ents, low)
         # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
@@ -402,7 +407,8 @@ class DocumentFrames:
             located = [e for e in places if e.start < start + travel_at and _governor(doc, e) in ("w", "we")]
             if located:
                 destination, dest_name = located[-1], located[-1]._.kg_name
-        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not places:
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not any(
+                _governor(doc, e) in ("w", "we", "do", "na") for e in places):  # a town in a title is no place to go
             self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
             return
         if dest_name is None and lemmas[travel_at] in _COMING and not _place_after(doc, ents, start + travel_at):
@@ -511,6 +517,8 @@ class DocumentFrames:
         place = self.scene or self._other_town_if_own_people(ents)
         if place is None:
             return
+        # taking part in what was just dated: "6 maja 2019 - Dni Miasta Koszyce … W obchodach uczestniczyli…"
+        when = when or self.place_dates.get(search_key(place)) or self.last_when
         if verb_at is not None and any(e.label_ == "PERSON" and e.start < verb_at for e in ents):
             # the subject before the verb ("…delegacja z wójtem X wzięła udział w sesji Rady Gminy"):
             # what follows the verb is the event, not its participants

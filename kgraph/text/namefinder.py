@@ -316,6 +316,8 @@ def _place_cue_before(doc, i) -> bool:
         return True
     if i + 2 < len(doc) and doc[i + 1].text == "(" and doc[i + 2].ent_type_ == "COUNTRY":
         return True
+    if i + 2 < len(doc) and doc[i + 1].lower_ in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
+        return True  # "Raseiniai na Litwie", "Hamm w Niemczech"
     k = _cue_index(doc, i)
     return k >= 0 and (doc[k].lower_ in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
 
