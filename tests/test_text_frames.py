@@ -226,3 +226,17 @@ def test_the_year_of_br_comes_from_the_text_when_no_date_line_gives_it(extractor
     text = "Pan Jan Sowa odwiedził Tarnów dnia 24 sierpnia br. Umowę podpisano 12 sierpnia 2017 roku."
     record = extractor.extract(next(read_text(f"Wizyta\nbrak daty\n{text}", "t.txt")))
     assert ("Jan Sowa", "Tarnów", "2017-08-24") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+QUALIFIED_TITLES = [
+    ("Spotkał się z zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Wroną.",
+     ("Piotr Wrona", "zastępca prezydenta", "Opole")),
+    ("Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar odwiedził Opole.",
+     ("Anatolii Honchar", "wiceprzewodniczący", "Rada Miejska w Białej Cerkwi")),
+]
+
+
+@pytest.mark.parametrize("sentence, role", QUALIFIED_TITLES)
+def test_titles_with_a_qualifier_or_a_comma_before_the_name(sentence, role):
+    record = make_extractor(home="Opole").extract(next(read_text(f"Wizyta\n5 czerwca 2024\n{sentence}", "t.txt")))
+    assert role in {(r["person"], r["role"], r["of"]) for r in record["roles"]}

@@ -54,7 +54,7 @@ _TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gm
 RULE_CONFIDENCE = {
     # measured (facts on the dev corpora, precision): rounded down to a multiple of 0.05
     "title-phrase": 0.95, "delegation-member": 0.95, "delegation-members": 0.95, "delegation": 0.9,
-    "apposition": 0.9, "travel": 0.85, "participant": 0.8,
+    "apposition": 0.9, "travel": 0.85, "participant": 0.9,
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
@@ -652,6 +652,11 @@ class DocumentFrames:
             t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
         if t >= first and doc[t].lower_ in _POLITE:
             t -= 1
+            if t >= first and doc[t].text == ",":
+                t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar"
+        qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc[k].lower_ == "ds"), None)
+        if qualifier is not None and all(doc[k].is_lower or doc[k].text == "." for k in range(qualifier, t + 1)):
+            t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
         of = None
         body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
         if body is not None:
@@ -674,12 +679,16 @@ class DocumentFrames:
             role = f"zastępca {words[1].lower()}"
         # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
         between = [doc[j].lower_ for j in range(t + 1, person.start)]
+        if qualifier is not None:  # the qualifier's words say what the post is for, not whose it is
+            between = [w for w in between if w in _TOWN_WORDS | _POLITE | {"-", "–", ":"}]
+        home_post = role.split()[-1] if role.startswith("zastępca ") else role.split()[0]  # "zastępca prezydenta"
         town_word = any(w in _TOWN_WORDS for w in between)
         named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
         if of is None and town_word and named_before is not None:
             of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
         if of is None and body is None and all(w in _TOWN_WORDS | _POLITE | {"-", "–", ":"} for w in between) and (
-                role.split()[0] in _HOME_OFFICES or (town_word and role.split()[0] in _TOWN_OFFICES)):
+                role.split()[0] in _HOME_OFFICES or _role_name(home_post) in _HOME_OFFICES
+                or (town_word and role.split()[0] in _TOWN_OFFICES)):
             of = self.home
         return role, of
 
