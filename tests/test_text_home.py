@@ -81,3 +81,8 @@ def test_a_text_in_another_language_is_reported_not_failed(tmp_path, runner, tex
 def test_polish_news_is_polish(extractor):
     record = extractor.extract(next(read_text(TEXTS[0][0], "t.txt")))
     assert record["language"]["polish"] is True and record["language"]["known_words"] > 0.8
+
+
+def test_a_foreign_name_no_dictionary_knows_is_not_the_publishing_town(extractor):
+    text = "Naszą gminę odwiedziła delegacja z miasta partnerskiego Swietłyj w Rosji."
+    assert extractor.extract(next(read_text(f"Goście\n1 maja 2024\n{text}", "t.txt")))["home"] == "Kalisz"

@@ -21,6 +21,7 @@ import yaml
 from kgraph.errors import ParameterError, ReadError
 from kgraph.names import search_key
 from kgraph.records import Records
+from kgraph.text.morphology import doc_analyses
 from kgraph.text.places import name_tokens, place_index
 
 __all__ = ["publishing_town", "default_home", "check_home"]
@@ -57,12 +58,14 @@ def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | 
 
 
 def _is_polish(span) -> bool:
-    """A town in Poland: by GeoNames, by the curated record, or unknown to GeoNames but known to
-    Morfeusz (whose geographic names are Polish places)."""
+    """A town in Poland: by GeoNames, by the curated record, or, unknown to both, by Morfeusz."""
     place = span._.kg_place
     if place is not None:
         return place.country == "PL"
-    return span._.kg_source != "geonames" and span._.kg_country in (None, "pl", "poland", "polska")
+    if span._.kg_source == "gazetteer":
+        return span._.kg_country in ("pl", "poland", "polska")
+    # a name no gazetteer knows: Polish when Morfeusz (whose geographic names are Polish places) knows it
+    return any("nazwa_geograficzna" in a.labels for a in doc_analyses(span.doc)[span.start])
 
 
 def default_home(data_dir: Path | str | None) -> str | None:
