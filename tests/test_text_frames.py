@@ -240,3 +240,14 @@ QUALIFIED_TITLES = [
 def test_titles_with_a_qualifier_or_a_comma_before_the_name(sentence, role):
     record = make_extractor(home="Opole").extract(next(read_text(f"Wizyta\n5 czerwca 2024\n{sentence}", "t.txt")))
     assert role in {(r["person"], r["role"], r["of"]) for r in record["roles"]}
+
+
+def test_what_a_delegation_visits_is_not_where_it_comes_from(extractor):
+    text = "Podczas wizyty w Opolu delegacja odwiedziła także Teatr Stary."
+    assert not any(v["visitor"] == "Teatr Stary" for v in extract(extractor, text)["visits"])
+
+
+def test_guests_from_nowhere_named_may_be_our_own():
+    text = "Na spotkanie przybyli zaproszeni goście: Jan Sowa, Starosta Opolski, Anna Kowal, radna Rady Miejskiej."
+    record = make_extractor(home="Opole").extract(next(read_text(f"Spotkanie\n5 czerwca 2024\n{text}", "t.txt")))
+    assert record["visits"] == []

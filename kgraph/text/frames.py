@@ -358,7 +358,10 @@ class DocumentFrames:
             idx = next((k for k, t in enumerate(sentence) if t.lower_.startswith("delegac")), None)
             if idx is not None:
                 # "delegacja z Brzegu", "delegacja Powiatu Kętrzyńskiego": the town or body right after the word
-                after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4]
+                after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4
+                         and not any(self.doc[k].lower_ != "się" and doc_analyses(self.doc)[k]
+                                     and all(a.pos in _VERB_POS for a in doc_analyses(self.doc)[k] if a.tag != "ign")
+                                     for k in range(start + idx + 1, e.start))]  # not "delegacja odwiedziła Teatr X"
                 visitor_city = after[0] if after else None
                 if visitor_city is not None and visitor_city is destination:
                     visitor_city = None
@@ -414,6 +417,8 @@ class DocumentFrames:
         if dest_name is None and lemmas[travel_at] in _COMING and not _place_after(doc, ents, start + travel_at):
             # "przyjechał autokar z delegacją z Kitzingen": coming, with no place named, is coming here
             origins = {search_key(e._.kg_name) for e in places if _governor(doc, e) in ("z", "ze")}
+            if not origins:
+                return  # "Na spotkanie przybyli zaproszeni goście: …": from nowhere named, they may be our own
             dest_name = self.scene if self.scene and search_key(self.scene) not in origins else self.home
         if dest_name is None and any(e.label_ == "COUNTRY" and _governor(doc, e) in ("do", "w", "we", "na") for e in ents):
             # "wybrali się do Chorwacji, a udali się tam, by odnowić partnerstwo z gminą Beli Monastir": to the
