@@ -19,6 +19,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from kgraph.names import search_key
+from kgraph.text.lexicon import FORMS_OF_ADDRESS, TOWN_NOUNS
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
@@ -46,8 +47,6 @@ _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"
                    ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
                    ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
                    ("marszał", "marszałek"), ("wojewod", "wojewoda")]
-# Nouns between a preposition and a town's name: "w mieście Martin", "do gminy Śmigiel".
-_TOWN_NOUNS = {"mieście", "miasta", "miasto", "miastem", "gminie", "gminy", "gminę", "miejscowości", "miejscowość", "wsi"}
 # A fact's confidence is its rule's precision, measured with `kgraph eval --by-rule` on the dev corpora
 # (36 news items, 12 towns' styles; 2026-11-29) and rounded down; rules with fewer than five facts
 # there keep a cautious guess. Users filter and review by it: facts at 0.8 or more are right 9 times in 10.
@@ -73,8 +72,6 @@ _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
 _ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", "udać", "przyjeżdżać", "przybywać", "pojechać",
             "wyjechać", "spotkać"}
-# Forms of address between a title and a name: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc".
-_POLITE = {"pan", "pani", "pana", "panią", "panem", "panu", "pani"}
 # Words between a title and its town: "Burmistrz Miasta i Gminy X".
 _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
@@ -117,7 +114,7 @@ def _governor(doc, span) -> str:
     """The word a place name depends on, over adjectives and "miasto/gmina": "w" for "w mieście
     partnerskim Waldbröl", "z" for "z partnerskiego miasta Kitzingen"."""
     k = span.start - 1
-    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in _TOWN_NOUNS or (
+    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
             doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
         k -= 1
     return doc[k].lower_ if k >= 0 else ""
@@ -589,7 +586,7 @@ class DocumentFrames:
             # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
             title_of_next = j is not None and any(
                 doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
-                and all(doc[m].lower_ in _TOWN_WORDS | _POLITE | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
+                and all(doc[m].lower_ in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
                         or _role_name(doc[m].text) or _county(doc, m) for m in range(j + 2, k))
                 for k in range(j + 2, min(j + 9, sentence.end)))
             # a plural title ("…Paweł Niewiadomski, radni oraz…") is not one person's
@@ -655,7 +652,7 @@ class DocumentFrames:
         t = person.start - 1
         if t >= first and doc[t].text in ("-", "–", ":"):
             t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
-        if t >= first and doc[t].lower_ in _POLITE:
+        if t >= first and doc[t].lower_ in FORMS_OF_ADDRESS:
             t -= 1
             if t >= first and doc[t].text == ",":
                 t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar"
@@ -685,13 +682,13 @@ class DocumentFrames:
         # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
         between = [doc[j].lower_ for j in range(t + 1, person.start)]
         if qualifier is not None:  # the qualifier's words say what the post is for, not whose it is
-            between = [w for w in between if w in _TOWN_WORDS | _POLITE | {"-", "–", ":"}]
+            between = [w for w in between if w in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–", ":"}]
         home_post = role.split()[-1] if role.startswith("zastępca ") else role.split()[0]  # "zastępca prezydenta"
         town_word = any(w in _TOWN_WORDS for w in between)
         named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
         if of is None and town_word and named_before is not None:
             of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
-        if of is None and body is None and all(w in _TOWN_WORDS | _POLITE | {"-", "–", ":"} for w in between) and (
+        if of is None and body is None and all(w in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–", ":"} for w in between) and (
                 role.split()[0] in _HOME_OFFICES or _role_name(home_post) in _HOME_OFFICES
                 or (town_word and role.split()[0] in _TOWN_OFFICES)):
             of = self.home

@@ -113,3 +113,9 @@ def foreign_given_names() -> frozenset[str]:
 # A town's own council and office, named without the town: in its own news they are its own.
 TOWN_BODIES = {"rada miejska", "rada miasta", "rada gminy", "rada miasta i gminy", "urzad miasta", "urzad miejski",
                "urzad gminy", "urzad miasta i gminy"}
+
+# Forms of address before a name, never part of it: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Panią Olgę".
+FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
+# Nouns that introduce a town's name: "w mieście Martin", "z gminą Beli Monastir", "do miejscowości X".
+TOWN_NOUNS = {"miasta", "mieście", "miastem", "miasto", "gminy", "gminie", "gminą", "gmina", "gminę", "miejscowości",
+              "miejscowość", "wsi", "wieś"}

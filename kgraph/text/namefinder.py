@@ -8,8 +8,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kgraph.text.gazetteer import merge_spans
-from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, NAME_CONNECTORS, NOT_NAMES, ORG_HEADS,
-                                 PREPOSITION_CASES, TITLES, countries, foreign_given_names)
+from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
+                                 ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
 from kgraph.text.morphology import (doc_analyses, doc_lemmas, doc_words, guess_nominatives, inflect_nominative,
                                     token_lemmas)
 from kgraph.text.places import name_tokens, place_index, resolve
@@ -28,8 +28,6 @@ CONTINENTS = {"europa", "azja", "afryka", "ameryka", "australia", "antarktyda", 
 # Capitalised words of title phrases and bodies ("Burmistrz Miasta", "Rady Gminy"): never part of a person's name.
 NOT_IN_PERSON_NAMES = {"miasto", "gmina", "powiat", "województwo", "rada", "urząd", "rejon", "okręg", "obwód", "region",
                        "starostwo", "sejmik", "zarząd", "wydział", "pan", "pani", "państwo"}
-# "Pana Rusłana Procenko", "Panią Olgę": forms of address before a name, never part of it.
-FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
 # Letters of other languages' alphabets: an unknown word with one is a foreign name, printed as it is.
 FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîôûçëïñøåæ]"
 # Events named after the body that holds them: "Uroczysta Sesja Rady Miejskiej X" names the council too.
@@ -39,9 +37,6 @@ EVENT_NOUNS = {"sesja", "posiedzenie", "obrady", "zgromadzenie", "zjazd", "dzie�
 ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
                   "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"}
 OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
-# Nouns that introduce a town's name: what follows them is a place, not a person ("z gminą Beli Monastir").
-TOWN_NOUNS = {"miasta", "mieście", "miastem", "miasto", "gminy", "gminie", "gminą", "gmina", "miejscowości",
-              "miejscowość", "wsi", "wieś"}
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
