@@ -251,3 +251,14 @@ def test_guests_from_nowhere_named_may_be_our_own():
     text = "Na spotkanie przybyli zaproszeni goście: Jan Sowa, Starosta Opolski, Anna Kowal, radna Rady Miejskiej."
     record = make_extractor(home="Opole").extract(next(read_text(f"Spotkanie\n5 czerwca 2024\n{text}", "t.txt")))
     assert record["visits"] == []
+
+
+def test_a_title_with_its_town_then_a_comma_and_the_name(extractor):
+    roles = extract(extractor, "Umowę sygnowali burmistrz Jan Sowa oraz I zastępca Prezydenta Miasta Opola, Adam Wrona.")["roles"]
+    assert ("Adam Wrona", "zastępca prezydenta", "Opole") in {(r["person"], r["role"], r["of"]) for r in roles}
+
+
+def test_in_a_list_a_title_after_a_name_is_that_names(extractor):
+    text = "Przyjechali: Jan Sowa - burmistrz Opola, Adam Wrona - zastępca burmistrza; Anna Kowal - sekretarz."
+    roles = {(r["person"], r["role"].split()[0], r["of"]) for r in extract(extractor, text)["roles"]}
+    assert ("Jan Sowa", "burmistrz", "Opole") in roles and ("Adam Wrona", "burmistrz", "Opole") not in roles

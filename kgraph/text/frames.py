@@ -654,8 +654,9 @@ class DocumentFrames:
             t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
         if t >= first and doc[t].lower_ in FORMS_OF_ADDRESS:
             t -= 1
-            if t >= first and doc[t].text == ",":
-                t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar"
+        comma = t > first and doc[t].text == "," and doc[t - 1].ent_type_ in ("CITY", "ORG")
+        if comma:
+            t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar", "Prezydenta Miasta Leszna, Adam Mytych"
         qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc[k].lower_ == "ds"), None)
         if qualifier is not None and all(doc[k].is_lower or doc[k].text == "." for k in range(qualifier, t + 1)):
             t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
@@ -673,8 +674,11 @@ class DocumentFrames:
         if k == t:
             return None
         if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
-                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON"):
+                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc[k].text):
             return None  # the end of a longer capitalised name, not a title
+        before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc[k].text) else k  # "oraz I zastępca …"
+        if comma and before_title >= first and not (doc[before_title].is_alpha and doc[before_title].is_lower):
+            return None  # "A, Przewodniczący Rady X, B", "A - burmistrz X, B": in a list the title after a name is that name's
         words = [doc[j].text for j in range(k + 1, t + 1)]
         role = _role_name(words[0])
         if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
