@@ -25,6 +25,7 @@ PLACE_SENTENCES = [
     ("Mieszkańcy Krosna przyjęli gości.", [("Krosno", "PL")]),
     ("Trasa wiodła przez Poznań, Gniezno i Lednogórę.", [("Poznań", "PL"), ("Gniezno", "PL"), ("Lednogóra", None)]),  # not in GeoNames: Morfeusz knows it
     ("Delegacja odwiedziła Havlíčkův Brod.", [("Havlíčkův Brod", "CZ")]),  # a foreign name as printed
+    ("Mieszkańcy Frankfurtu nad Odrą przyjechali.", [("Frankfurt nad Odrą", "DE")]),  # after "nad" as printed
     ("Władze słowackiego miasta Revúca podpisały list.", [("Revúca", "SK")]),
 ]
 

@@ -497,6 +497,9 @@ class NameFinder:
                 if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
                     name = place.name  # the place's own name when the words fit it too: "Krosna" is Krosno
                 span = Span(doc, i, end, label="COUNTRY" if name in countries() else "CITY")
+                joint = next((k for k in range(i + 1, end) if doc[k].lower_ in ("nad", "pod")), None)
+                if joint is not None:  # "Zdziar nad Sazawą": after "nad" the name is as printed (always instrumental)
+                    name = " ".join(name.split()[:joint - i]) + " " + _join([t.text for t in doc[joint:end]], list(doc[joint:end]))
                 span._.kg_name, span._.kg_source, span._.kg_place = name, "geonames", place
                 return span
         if i == 0:
