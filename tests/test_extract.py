@@ -148,6 +148,10 @@ def test_one_long_line_does_not_break_extraction(extractor):
     ("w dniach 28 grudnia", "2025-01-05", ("2024-12-28", "2024-12-28")),
     ("12 maja b.r.", "2023-06-01", ("2023-05-12", "2023-05-12")),
     ("13.07.2019 16:08", None, ("2019-07-13", "2019-07-13")),
+    ("od 05.10 do 11.10.2014", None, ("2014-10-05", "2014-10-11")),  # numeric, months on both days
+    ("28.09-2.10.2022 r.", None, ("2022-09-28", "2022-10-02")),
+    ("W dniach 15-19. czerwca 2012 r.", None, ("2012-06-15", "2012-06-19")),  # an ordinal dot
+    ("26–29 września b.r.", "2020-05-01", ("2020-09-26", "2020-09-29")),  # "this year" is never the year before
 ])
 def test_polish_dates(text, reference, expected):
     [found] = find_dates(text, reference=reference)

@@ -262,3 +262,10 @@ def test_in_a_list_a_title_after_a_name_is_that_names(extractor):
     text = "Przyjechali: Jan Sowa - burmistrz Opola, Adam Wrona - zastępca burmistrza; Anna Kowal - sekretarz."
     roles = {(r["person"], r["role"].split()[0], r["of"]) for r in extract(extractor, text)["roles"]}
     assert ("Jan Sowa", "burmistrz", "Opole") in roles and ("Adam Wrona", "burmistrz", "Opole") not in roles
+
+
+def test_a_school_exchange_held_at_a_towns_school():
+    text = "W ubiegłym tygodniu – od 05.10 do 11.10.2014 – w ZSO w Opolu odbyła się wymiana uczniów z bawarskiej szkoły w Türkheim."
+    record = make_extractor(home="Opole").extract(next(read_text(f"Wymiana\nbrak daty\n{text}", "t.txt")))
+    assert ("Türkheim", "Opole", "2014-10-05", "2014-10-11") in {
+        (v["visitor"], v["place"], v["start"], v["end"]) for v in record["visits"]}

@@ -43,6 +43,9 @@ _MONTH = f"(?P<month>{_MONTH_NAMES})"
 _DASH = r"\s*[-–—‒]\s*"
 _YEAR = r"(?:\s+(?P<year>(?:1[89]|20)\d{2})(?!\d)(?:\s*(?:r\.|roku|rok))?|\s+(?P<current>b\.\s?r\.|bieżącego roku|br\.))?"
 _PATTERNS = [
+    # od 05.10 do 11.10.2014, 28.09-2.10.2022
+    re.compile(r"(?<![\d.])(?:od\s+)?(?P<d1>\d{1,2})\.(?P<mnum1>\d{1,2})\.?(?:" + _DASH + r"|\s+do\s+)(?P<d2>\d{1,2})\."
+               r"(?P<mnum>\d{1,2})\.(?P<year>(?:19|20)\d{2})(?!\d)"),
     # 30 września – 2 października 2025
     re.compile(r"(?<!\d)(?P<d1>\d{1,2})\s+(?P<month1>" + _MONTH[10:-1] + r")" + _DASH
                + r"(?P<d2>\d{1,2})\s+" + _MONTH + _YEAR, re.I),
@@ -93,7 +96,8 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
                 continue
             groups = match.groupdict()
             month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower()]
-            first_month = MONTHS[groups["month1"].lower()] if groups.get("month1") else month
+            first_month = (MONTHS[groups["month1"].lower()] if groups.get("month1")
+                           else int(groups["mnum1"]) if groups.get("mnum1") else month)
             stated = bool(groups.get("year"))
             year = int(groups["year"]) if stated else default_year
             if year is None:
@@ -104,7 +108,7 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
                 start = _iso(year - 1, first_month, int(groups["d1"]))
             if not start or not end or end < start:
                 continue
-            if not stated and reference and start > _plus_month(reference):
+            if not stated and not groups.get("current") and reference and start > _plus_month(reference):
                 start, end = f"{year - 1}{start[4:]}", f"{year - 1}{end[4:]}"
             taken.append(span)
             found.append(DateMention(span[0], span[1], start, end, stated))

@@ -56,7 +56,7 @@ RULE_CONFIDENCE = {
     "apposition": 0.9, "travel": 0.85, "participant": 0.9,
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
-    "relative": 0.7, "nominal": 0.7, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
+    "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
 }
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
@@ -389,6 +389,15 @@ class DocumentFrames:
         if travel_at is None:
             return
         verb = start + travel_at
+        if lemmas[travel_at] == "wymiana":
+            # a school exchange held at a body of a town with one from another: "w ZSO w Gostyniu odbyła się wymiana
+            # uczniów z bawarskiej szkoły w Türkheim" (the guests' town is the one named after the noun)
+            held = next((n for o in ents if o.label_ == "ORG" and o.start < verb and _governor(doc, o) in ("w", "we")
+                         for n in doc.spans.get("kg_nested", []) if o.start <= n.start < o.end and n.label_ == "CITY"), None)
+            guests = [e for e in places if e.start > verb]
+            if held is not None and len({e._.kg_name for e in guests}) == 1:
+                self._visit(guests[0]._.kg_name, held._.kg_name, when, sentence, "exchange")
+                return
         if lemmas[travel_at] in _VISIT_NOUNS and destination is not None and 0 < destination.start - verb <= 6:
             # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
             # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
