@@ -269,3 +269,10 @@ def test_a_school_exchange_held_at_a_towns_school():
     record = make_extractor(home="Opole").extract(next(read_text(f"Wymiana\nbrak daty\n{text}", "t.txt")))
     assert ("Türkheim", "Opole", "2014-10-05", "2014-10-11") in {
         (v["visitor"], v["place"], v["start"], v["end"]) for v in record["visits"]}
+
+
+def test_a_town_whose_representatives_took_part():
+    text = ("W dniach 23-24 czerwca w Opolu odbyło się Forum Miast. W Forum uczestniczyli również przedstawiciele "
+            "miasta Silistra w Bułgarii.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Forum\n2022-06-27\n{text}", "t.txt")))
+    assert ("Silistra", "Opole", "2022-06-23") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}

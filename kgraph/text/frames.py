@@ -63,6 +63,8 @@ _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"
 # Sentences listing a delegation's members after the delegation was named.
 _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
                       r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
+# Nouns of those who stand for a town: "przedstawiciele miasta X", "delegacja X", "władze miasta X".
+_REPRESENTING = ("przedstawiciel", "delegac", "reprezentac", "władz", "gości", "goście")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
 # Verbs of coming (here): with no place named, the place is the scene or the publishing town.
@@ -535,6 +537,10 @@ class DocumentFrames:
             # what follows the verb is the event, not its participants
             ents = [e for e in ents if e.start < verb_at]
         for e in ents:
+            if e.label_ == "CITY" and e._.kg_name != place and _governor(self.doc, e).startswith(_REPRESENTING):
+                # "uczestniczyli również przedstawiciele miasta Silistra": the town took part
+                self._visit(e._.kg_name, place, when, sentence, f"participant:{verb}")
+                continue
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
             if e.label_ == "ORG" and e.start > 0 and any(
