@@ -122,6 +122,15 @@ def _governor(doc, span) -> str:
     return doc[k].lower_ if k >= 0 else ""
 
 
+def _represented(doc, span) -> bool:
+    """A town someone stands for: "przedstawiciele miasta X", "przedstawiciel z miasta X", "delegacja X"."""
+    k = span.start - 1
+    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or doc[k].lower_ in ("z", "ze")
+                                             or (doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+        k -= 1
+    return k >= 0 and doc[k].lower_.startswith(_REPRESENTING)
+
+
 def _county(doc, k) -> str | None:
     """The county a toponymic adjective names after a starosta's title: "Milicki" -> "Powiat Milicki"."""
     adjectives = [a.lemma for a in doc_analyses(doc)[k] if a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)]
@@ -537,7 +546,7 @@ class DocumentFrames:
             # what follows the verb is the event, not its participants
             ents = [e for e in ents if e.start < verb_at]
         for e in ents:
-            if e.label_ == "CITY" and e._.kg_name != place and _governor(self.doc, e).startswith(_REPRESENTING):
+            if e.label_ == "CITY" and e._.kg_name != place and _represented(self.doc, e):
                 # "uczestniczyli również przedstawiciele miasta Silistra": the town took part
                 self._visit(e._.kg_name, place, when, sentence, f"participant:{verb}")
                 continue
