@@ -26,6 +26,8 @@ PLACE_SENTENCES = [
     ("Trasa wiodła przez Poznań, Gniezno i Lednogórę.", [("Poznań", "PL"), ("Gniezno", "PL"), ("Lednogóra", None)]),  # not in GeoNames: Morfeusz knows it
     ("Delegacja odwiedziła Havlíčkův Brod.", [("Havlíčkův Brod", "CZ")]),  # a foreign name as printed
     ("Mieszkańcy Frankfurtu nad Odrą przyjechali.", [("Frankfurt nad Odrą", "DE")]),  # after "nad" as printed
+    ("Odwiedzili kościół w Podlesiu Kościelnym.", [("Podlesie Kościelne", "PL")]),  # a village and its adjective
+    ("Podczas wycieczki do Brzedni młodzież poznała las.", [("Brzednia", None)]),  # unknown, after "do"
     ("Władze słowackiego miasta Revúca podpisały list.", [("Revúca", "SK")]),
 ]
 

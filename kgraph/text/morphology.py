@@ -106,7 +106,8 @@ _FEMININE = [
     ("gen", "owej", "owa"), ("dat", "owej", "owa"), ("loc", "owej", "owa"), ("inst", "ową", "owa"), ("acc", "ową", "owa"),
     ("acc", "ą", "a"),
     ("gen", "iej", "a"), ("gen", "ej", "a"), ("dat", "ej", "a"), ("loc", "ej", "a"), ("inst", "ą", "a"), ("acc", "ę", "a"),
-    ("gen", "ii", "ia"), ("dat", "ii", "ia"), ("loc", "ii", "ia"), ("gen", "y", "a"), ("gen", "i", "a"),
+    ("gen", "ii", "ia"), ("dat", "ii", "ia"), ("loc", "ii", "ia"), ("gen", "y", "a"),
+    ("gen", "ni", "nia"), ("gen", "li", "la"), ("gen", "i", "a"),  # soft stems: Brzedni -> Brzednia, Gdyni -> Gdynia
 ]
 
 

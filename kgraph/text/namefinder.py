@@ -496,6 +496,12 @@ class NameFinder:
                 main = name_tokens(place.name)
                 if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
                     name = place.name  # the place's own name when the words fit it too: "Krosna" is Krosno
+                if end - i == 1 and end < len(doc) and _is_cap(doc[end]) and _has(doc, end, lambda a: a.pos == "adj") \
+                        and not _has(doc, end, lambda a: "imię" in a.labels or "nazwa_geograficzna" in a.labels):
+                    # "w Podlesiu Kościelnym": a village and its adjective, one name
+                    gender = next((a.gender for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels), "n")
+                    adjective = next(a.lemma for a in doc_analyses(doc)[end] if a.pos == "adj")
+                    name, end = f"{name} {_capital(inflect_nominative(adjective, gender))}", end + 1
                 span = Span(doc, i, end, label="COUNTRY" if name in countries() else "CITY")
                 joint = next((k for k in range(i + 1, end) if doc[k].lower_ in ("nad", "pod")), None)
                 if joint is not None:  # "Zdziar nad Sazawą": after "nad" the name is as printed (always instrumental)
@@ -526,7 +532,9 @@ class NameFinder:
             span._.kg_name, span._.kg_source = doc[i].text, "names"
             return span
         town_noun = _town_noun_before(doc, i)
-        if not cue or not (geographic or (unknown and cue_word.startswith("miast")) or town_noun) \
+        # "do Brzedni": a word no dictionary knows after "do", not starting a longer name, is where one went
+        to_unknown = unknown and before == "do" and not (i + 1 < len(doc) and _is_cap(doc[i + 1]))
+        if not cue or not (geographic or (unknown and cue_word.startswith("miast")) or town_noun or to_unknown) \
                 or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
