@@ -3,6 +3,7 @@ labels, capitalisation and the words around them (titles, prepositions, organisa
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -10,8 +11,8 @@ from spacy.tokens import Doc, Span
 from kgraph.text.gazetteer import merge_spans
 from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
-from kgraph.text.morphology import (doc_analyses, doc_lemmas, doc_words, guess_nominatives, inflect_nominative,
-                                    token_lemmas)
+from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_words, guess_nominatives,
+                                    inflect_nominative, token_lemmas, word_lemmas)
 from kgraph.text.places import name_tokens, place_index, resolve
 
 __all__ = ["NameFinder", "canonical_person", "canonical_organisation"]
@@ -53,17 +54,24 @@ def _has(doc, i, predicate) -> bool:
 
 def _is_given_name(doc, i) -> bool:
     """A first name: Morfeusz's, or a foreign one that is no Polish common word ("Bernd", not "Rada")."""
-    if not _is_cap(doc[i]):
+    return _given_name_word(doc_words(doc)[i])
+
+
+@lru_cache(maxsize=50_000)
+def _given_name_word(word: str) -> bool:
+    # by word, cached: the name rules ask it of every capitalised word, several times
+    if not (word.isalpha() and word[:1].isupper() and word not in NOT_NAMES):
         return False
-    if _has(doc, i, lambda a: "imię" in a.labels):
+    options = analyses(word)
+    if any("imię" in a.labels for a in options):
         return True
     foreign = foreign_given_names()
-    word = doc[i].lower_
-    # an unknown word's lemmas are its guessed nominatives ("Vytautasem" -> vytautas), cached per word
-    known = word in foreign or (_is_unknown(doc, i) and not token_lemmas(doc, i).isdisjoint(foreign))
-    return known and not _has(
-        doc, i, lambda a: a.lemma[:1].islower() or "nazwa_geograficzna" in a.labels) \
-        and not _lemma_in(doc, i, NOT_IN_PERSON_NAMES | TITLES | ORG_HEADS)
+    unknown = not options or all(a.tag == "ign" for a in options)
+    # an unknown word's lemmas are its guessed nominatives ("Vytautasem" -> vytautas)
+    known = word.lower() in foreign or (unknown and not word_lemmas(word).isdisjoint(foreign))
+    blocked = NOT_IN_PERSON_NAMES | TITLES | ORG_HEADS
+    return known and not any(a.lemma[:1].islower() or "nazwa_geograficzna" in a.labels for a in options) \
+        and word.lower() not in blocked and not any(a.lemma.lower() in blocked for a in options)
 
 
 def _is_unknown(doc, i) -> bool:
