@@ -112,22 +112,27 @@ def _role_name(text: str) -> str | None:
 
 
 
-def _governor(doc, span) -> str:
-    """The word a place name depends on, over adjectives and "miasto/gmina": "w" for "w mieście
-    partnerskim Waldbröl", "z" for "z partnerskiego miasta Kitzingen"."""
-    k = span.start - 1
-    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
+def _governor_at(doc, start: int) -> int:
+    """Where the word a name starting at `start` depends on stands, over adjectives and "miasto/gmina"."""
+    k = start - 1
+    while k > 0 and start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
             doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
         k -= 1
+    return k
+
+
+def _governor(doc, span) -> str:
+    """The word a place name depends on: "w" for "w mieście partnerskim Waldbröl", "z" for "z partnerskiego
+    miasta Kitzingen"."""
+    k = _governor_at(doc, span.start)
     return doc[k].lower_ if k >= 0 else ""
 
 
 def _represented(doc, span) -> bool:
     """A town someone stands for: "przedstawiciele miasta X", "przedstawiciel z miasta X", "delegacja X"."""
-    k = span.start - 1
-    while k > 0 and span.start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or doc[k].lower_ in ("z", "ze")
-                                             or (doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
-        k -= 1
+    k = _governor_at(doc, span.start)
+    if k >= 0 and doc[k].lower_ in ("z", "ze"):
+        k = _governor_at(doc, k)
     return k >= 0 and doc[k].lower_.startswith(_REPRESENTING)
 
 
