@@ -172,10 +172,22 @@ def test_impossible_dates_are_not_invented():
     ("Delegacja przebywała w Kamieńcu Podolskim przez trzy dni.", "City", "Kamieniec Podolski"),
     ("Uczniowie Szkoły Podstawowej nr 7 w Gnieźnie przyjechali.", "Organization", "Szkoła Podstawowa nr 7 w Gnieźnie"),
     ("Uczniowie przyjechali z Hiszpanii.", "Country", "Hiszpania"),
+    ("W galerii stanęły rzeźby Pavla Hajduka, słowackiego artysty.", "Person", "Pavel Hajduk"),
+    ("Goście przywieźli portret papieża Jana Pawła II.", "Person", "Jan Paweł II"),
 ])
 def test_canonical_forms(extractor, sentence, kind, name):
     names = {(e["type"], e["name"]) for e in _one(extractor, sentence)["entities"]}
     assert (kind, name) in names, names
+
+
+@pytest.mark.parametrize("sentence, patron", [
+    ("Delegacja zwiedziła kościół św. Jana Nepomucena.", "Jan Nepomucen"),
+    ("Przyjechali uczniowie Liceum im. Marii Konopnickiej.", "Maria Konopnicka"),
+    ("Mszę odprawiono w kościele świętego Wojciecha Biskupa.", "Wojciech Biskup"),
+])
+def test_saints_and_patrons_are_not_people_present(extractor, sentence, patron):
+    people = {e["name"] for e in _one(extractor, sentence)["entities"] if e["type"] == "Person"}
+    assert patron not in people, people
 
 
 def test_councillors_listed_after_radni_are_two_people_with_posts(extractor):

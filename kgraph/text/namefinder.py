@@ -44,6 +44,10 @@ NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im
 COMMON_POS = {"subst", "adj", "adja", "adv", "fin", "praet", "inf", "ger", "pact", "ppas", "impt", "conj", "prep", "qub"}
 
 
+# A pope's or king's number after the name.
+_REGNAL = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{1,3})$")
+
+
 def _is_cap(token) -> bool:
     return token.is_alpha and token.text[:1].isupper() and token.text not in NOT_NAMES
 
@@ -209,6 +213,10 @@ def canonical_person(doc, start: int, end: int) -> str:
             parts.append(_capital(inflect_nominative(lemma, "f" if feminine else "m1")) if lemma else token.text)
         elif known_cases and not (known_cases <= {"nom", "voc"}):
             guesses = guess_nominatives(token.text, known_cases - {"nom", "voc"}, feminine)
+            if token is tokens[0] and len(tokens) > 1:
+                # a foreign first name the lexicon knows, its stem's fleeting "e" put back: "Pavla" -> Pavel, "Karla" -> Karel
+                with_e = [g[:-1] + "e" + g[-1] for g in guesses[:-1] if len(g) > 2 and g[-2] not in "aeiouy"]
+                guesses = [g for g in guesses[:1] + with_e + guesses[1:-1] if g.lower() in foreign][:1] or guesses
             parts.append(guesses[0])
         else:
             parts.append(token.text)
@@ -441,6 +449,11 @@ class NameFinder:
                 break
         if end - i < 2:
             return None
+        if i >= 2 and doc[i - 1].text == "." and doc[i - 2].lower_ in ("św", "im", "bł") \
+                or doc[i - 1].lower_ in ("świętego", "świętej", "błogosławionego"):
+            return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego"), no one present
+        if end < n and _REGNAL.match(doc[end].text) and not (end + 1 < n and _is_cap(doc[end + 1])):
+            end += 1  # "papieża Jana Pawła II" (not "Jan Nowak II LO")
         apposition = end < n and doc[end].text in (",", "-", "–") and _title_after(doc, end + 1) is not None
         unknown_first = _is_unknown(doc, i)
         # A name needs evidence: a known first name, a title before it, or a title in apposition.
