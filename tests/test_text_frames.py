@@ -23,6 +23,11 @@ VISITS = [
     ("Do Gniezna przyjechał burmistrz Tomasz Wolf.", {("Tomasz Wolf", "Gniezno")}, set()),
     # a delegation named by its town's adjective is the publishing town's
     ("Kaliska delegacja przebywała w Martinie.", {("Kalisz", "Martin")}, set()),
+    # a school's people as the subject after the verb; a body coordinated with it; a body without its people
+    ("Do Opola pojechali uczniowie i nauczyciele Szkoły Podstawowej nr 2 oraz Gimnazjum nr 5.",
+     {("Szkoła Podstawowa nr 2", "Opole"), ("Gimnazjum nr 5", "Opole")}, set()),
+    ("Do Opola przyjechał dyrektor Jan Nowak, a o wizycie pisał Kurier Opolski.",
+     {("Jan Nowak", "Opole")}, {("Kurier Opolski", "Opole")}),
 ]
 
 
@@ -276,3 +281,10 @@ def test_a_town_whose_representatives_took_part():
             "miasta Silistra w Bułgarii.")
     record = make_extractor(home="Opole").extract(next(read_text(f"Forum\n2022-06-27\n{text}", "t.txt")))
     assert ("Silistra", "Opole", "2022-06-23") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+def test_a_numbered_school_named_shorter_later_is_the_same_school(extractor):
+    result = extract(extractor, "Uczniowie Publicznego Gimnazjum nr 1 w Opolu przyjechali do Kalisza. "
+                                "Gimnazjum nr 1 od lat współpracuje z liceum.")
+    schools = {e["name"] for e in result["entities"] if e["type"] == "Organization"}
+    assert schools == {"Publiczne Gimnazjum nr 1 w Opolu"}

@@ -65,6 +65,10 @@ _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\
                       r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
 # Nouns of those who stand for a town: "przedstawiciele miasta X", "delegacja X", "władze miasta X".
 _REPRESENTING = ("przedstawiciel", "delegac", "reprezentac", "władz", "gości", "goście")
+# Nouns of a body's people as a group: "uczniowie Gimnazjum nr 1", "chór Szkoły Muzycznej".
+_GROUP_NOUNS = ("uczni", "uczennic", "nauczyciel", "opiekun", "przedstawiciel", "reprezentac", "delegac", "członkowie",
+                "zespół", "zespoł", "chór", "młodzież", "pracowni", "zawodni", "sportowc", "strażac", "artyści", "muzyc",
+                "tancer", "wychowank", "student", "harcerz", "grupa", "seniorz", "słuchacz")
 # Taking part in what happens at the scene.
 _PARTICIPATE = {"uczestniczyć", "udział"}
 # Verbs of coming (here): with no place named, the place is the scene or the publishing town.
@@ -134,6 +138,19 @@ def _represented(doc, span) -> bool:
     if k >= 0 and doc[k].lower_ in ("z", "ze"):
         k = _governor_at(doc, k)
     return k >= 0 and doc[k].lower_.startswith(_REPRESENTING)
+
+
+def _members_of(doc, span, ents) -> bool:
+    """A body whose people are named as a group: "uczniowie i opiekunowie Gimnazjum nr 1", "reprezentacja
+    brzeskiej Szkoły Muzycznej", "goście z Liceum X", and a body coordinated with one ("… oraz Gimnazjum nr 3")."""
+    k = _governor_at(doc, span.start)
+    if k < 0:
+        return False
+    if doc[k].lower_ in ("z", "ze") or doc[k].lower_.startswith(_GROUP_NOUNS):
+        return True
+    if doc[k].lower_ in ("oraz", "i", ","):
+        return any(e.label_ == "ORG" and e.end == k and _members_of(doc, e, ents) for e in ents)
+    return False
 
 
 def _county(doc, k) -> str | None:
@@ -461,14 +478,16 @@ class DocumentFrames:
             # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
             subjects = [e for e in ents if e.start > verb and e is not destination
                         and (e.label_ == "PERSON" or (e.label_ == "CITY" and (before(e) in ("z", "ze") or (
-                            before(e) == "(" and doc[e.start - 2].ent_type_ == "COUNTRY"))))]  # "z Francji (Meudon)"
+                            before(e) == "(" and doc[e.start - 2].ent_type_ == "COUNTRY")))  # "z Francji (Meudon)"
+                             or (e.label_ == "ORG" and _members_of(doc, e, ents)))]  # "udali się uczniowie Gimnazjum nr 1"
         for e in subjects:
             if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") \
                     and not doc[e.start - 1].lower_.startswith("przedstawic"):
                 continue
             if e._.kg_name == dest_name:
                 continue
-            if e.label_ == "ORG" and (any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
+            if e.label_ == "ORG" and ((any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
+                                       and not _members_of(doc, e, ents))
                                       or _governor(doc, e) in ("w", "we")  # "… w chojnickim Urzędzie Gminy": a workplace
                                       or (e.start > 1 and doc[e.start - 1].lower_ in ("z", "ze")
                                           and doc[e.start - 2].ent_type_ == "PERSON")):  # "Anna Kowal z Urzędu Gminy"

@@ -8,6 +8,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kgraph.names import search_key
 from kgraph.text.gazetteer import merge_spans
 from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
@@ -422,6 +423,7 @@ class NameFinder:
         doc.spans["kg_nested"] = nested
         nested_ids = {(e.start, e.end) for e in nested}
         doc.ents = merge_spans([e for e in existing if (e.start, e.end) not in nested_ids], spans)
+        _same_numbered_bodies(doc)
         return doc
 
     def _person(self, doc, i, taken):
@@ -724,6 +726,26 @@ class NameFinder:
         span._.kg_name = canonical_organisation(doc, i, end)
         span._.kg_source = "names"
         return span
+
+
+_NUMBERED = re.compile(r"(\w+) nr (\d+)\b")
+
+
+def _same_numbered_bodies(doc: Doc) -> None:
+    """Bodies of one kind and number in one text are one body, under its fullest name: "Publiczne Gimnazjum
+    nr 1 w Brzegu" then "Gimnazjum nr 1"; schools are named shorter, and loosely, once introduced."""
+    fullest: dict[tuple[str, str], str] = {}
+    orgs = [e for e in doc.ents if e.label_ == "ORG" and e._.kg_name]
+    for org in orgs:
+        found = _NUMBERED.search(org._.kg_name)
+        if found:
+            key = (search_key(found[1]), found[2])
+            if len(org._.kg_name) > len(fullest.get(key, "")):
+                fullest[key] = org._.kg_name
+    for org in orgs:
+        found = _NUMBERED.search(org._.kg_name)
+        if found:
+            org._.kg_name = fullest[(search_key(found[1]), found[2])]
 
 
 @Language.factory("kgraph_names")
