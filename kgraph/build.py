@@ -75,6 +75,12 @@ class _GraphWriter:
         if note:
             self.add(node, RDFS.comment, text(note, "en"))
 
+    def evidence(self, node: URIRef, evidence):
+        """The words a reviewed fact was accepted from (kgraph review), as extracted facts keep theirs."""
+        for each in evidence:
+            self.add(node, KGO.evidence, text(each.sentence, "pl"))
+            self.add(node, DCTERMS.source, self.iri(each.document))
+
     def types(self, node: URIRef, cls: URIRef):
         for each in superclasses(cls):
             self.add(node, RDF.type, each)
@@ -96,6 +102,7 @@ class _GraphWriter:
             self.add(node, SKOS.closeMatch, WD[qid])
         self.sources(node, place.sources)
         self.note(node, place.note)
+        self.evidence(node, place.evidence)
 
     def organisation(self, org: Organisation):
         node = self.iri(org.id)
@@ -107,6 +114,7 @@ class _GraphWriter:
             self.add(node, ORG.subOrganizationOf, self.iri(org.part_of))
         self.sources(node, org.sources)
         self.note(node, org.note)
+        self.evidence(node, org.evidence)
 
     def person(self, person: Person, role_labels: dict):
         node = self.iri(person.id)
@@ -117,6 +125,7 @@ class _GraphWriter:
         self.add(node, SCHEMA.familyName, text(person.family_name) if person.family_name else None)
         self.sources(node, person.sources)
         self.note(node, person.note)
+        self.evidence(node, person.evidence)
         for post in person.posts:
             self.post(node, person, post, role_labels)
 
@@ -149,6 +158,7 @@ class _GraphWriter:
             self.add(node, KGO.periodEnd, day_literal(end))
         self.sources(node, post.sources)
         self.note(node, post.note)
+        self.evidence(node, post.evidence)
 
     def event(self, event: Event):
         node = self.iri(event.id)
@@ -173,6 +183,7 @@ class _GraphWriter:
             self.add(node, SCHEMA.superEvent, self.iri(event.part_of))
         self.sources(node, event.sources)
         self.note(node, event.note)
+        self.evidence(node, event.evidence)
 
     def partnership(self, claim: Partnership, preferred: bool, kind_labels: dict):
         node = self.iri(claim.id)
@@ -190,6 +201,7 @@ class _GraphWriter:
             self.add(node, KGO.preferred, TRUE)
         self.sources(node, claim.sources)
         self.note(node, claim.note)
+        self.evidence(node, claim.evidence)
 
     def document(self, doc: Document):
         node = self.iri(doc.id)

@@ -674,6 +674,223 @@ def evaluate(gold_path, paths, misses, as_json, by_rule, data_dir, home):
                 click.echo(f"{name:28} {c.precision:6.3f} {c.tp:6} {c.fp:6}")
 
 
+# -- review: extracted facts -> curated records
+
+
+def _review_queue(data_dir):
+    from kgraph.resources import default_data_dir
+    from kgraph.review import ReviewQueue
+
+    return ReviewQueue(data_dir or default_data_dir())
+
+
+def _print_proposals(proposals, fmt):
+    import json
+
+    from kgraph.review import proposal_summary
+
+    if fmt == "json":
+        click.echo(json.dumps([proposal_summary(p) for p in proposals], ensure_ascii=False, indent=1, sort_keys=True))
+        return
+    for p in proposals:
+        f = p["fields"]
+        fact = {"visit": lambda: f"{f['visitor']} -> {f['place']}  {f.get('start') or ''}..{f.get('end') or ''}",
+                "role": lambda: f"{f['person']}: {f['role']} of {f['of']}",
+                "partnership": lambda: f"{f['city']} <-> {f['partner']} ({f.get('kind')})",
+                "entity": lambda: f"{f['type']} {f['name']}"}[p["kind"]]()
+        confidence = p["evidence"].get("confidence")
+        click.echo(f"{p['id']}  {p['kind']:<11} {fact}  [{p['status']}, "
+                   f"{'-' if confidence is None else f'{confidence:.2f}'}, {p['document']}]")
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address the page listens on; anything but loopback lets your network see the queue (writes still need the token).")
+@click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port [default: a free one].")
+@click.option("--no-browser", is_flag=True, help="Print the URL only; do not open a browser.")
+@data_option("The records to review into (their review queue is DIR/review/).")
+@store_option("The store the page's rebuild button builds.")
+@click.pass_context
+def review(ctx, host, port, no_browser, data_dir, store_dir):
+    """Review extracted facts: accept, correct or reject them; accepted ones become curated records.
+
+    Without a subcommand, opens the queue in the browser: a page on 127.0.0.1 with a random
+    token in its URL, keyboard first (j/k move, a accept, r reject, e edit, l link, m merge,
+    u undo). Decisions are written to the YAML records (comments and layout kept) and to
+    DIR/review/rejected.yaml; `kgraph build` then makes them curated.
+
+    \b
+    Example:
+      kgraph review add data/texts
+      kgraph review list --format json
+      kgraph review
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["data_dir"] = data_dir
+    if ctx.invoked_subcommand is not None:
+        return
+    import webbrowser
+
+    from kgraph.reviewweb import serve
+
+    def rebuild():
+        from kgraph.build import build
+
+        manifest = build(queue.data_dir, store_dir)
+        return f"built {manifest.quads} quads into {store_dir}"
+
+    def ready(url):
+        click.echo(f"review page: {url}")
+        click.echo("Ctrl-C stops the server.", err=True)
+        if not no_browser:
+            webbrowser.open(url)
+
+    try:
+        queue = _review_queue(data_dir)
+        serve(queue, host=host, port=port, rebuild=rebuild, on_ready=ready)
+    except OSError as e:
+        raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror}); choose another --port")
+    except KgraphError as e:
+        _fail(e)
+
+
+def _review_data(ctx, data_dir):
+    return data_dir or ctx.obj.get("data_dir")
+
+
+@review.command(name="add")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--home", default=None, metavar="TOWN", help="The town that published the texts (as for `kgraph extract`).")
+@data_option("The records to review into.")
+@click.pass_context
+def review_add(ctx, paths, home, data_dir):
+    """Queue what is new in texts (or a folder, or `kgraph extract` output *.jsonl)."""
+    from kgraph.review import add_paths
+
+    try:
+        stats = add_paths(_review_queue(_review_data(ctx, data_dir)), paths, home=home)
+    except KgraphError as e:
+        _fail(e)
+    click.echo(f"queued {stats.queued}; left out: {stats.already_curated} already curated, "
+               f"{stats.already_decided} decided before, {stats.already_queued} already queued")
+
+
+@review.command(name="list")
+@click.option("--kind", type=click.Choice(["entity", "visit", "role", "partnership"]), default=None)
+@click.option("--status", type=click.Choice(["pending", "accepted", "rejected", "merged", "all"]), default="pending", show_default=True)
+@click.option("--min-confidence", type=click.FloatRange(0, 1), default=None)
+@click.option("--document", default=None, help="Only the proposals of this document.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@data_option("The records whose queue to list.")
+@click.pass_context
+def review_list(ctx, kind, status, min_confidence, document, fmt, data_dir):
+    """The proposals in the queue (pending ones by default)."""
+    try:
+        queue = _review_queue(_review_data(ctx, data_dir))
+        proposals = queue.proposals(status=None if status == "all" else status, kind=kind,
+                                    min_confidence=min_confidence, document=document)
+        reviewed, total = queue.progress()
+    except KgraphError as e:
+        _fail(e)
+    _print_proposals(proposals, fmt)
+    if fmt == "table":
+        click.echo(f"{reviewed} of {total} reviewed", err=True)
+
+
+@review.command(name="show")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@data_option("The records whose queue to read.")
+@click.pass_context
+def review_show(ctx, ids, fmt, data_dir):
+    """Proposals by id, with their evidence."""
+    try:
+        queue = _review_queue(_review_data(ctx, data_dir))
+        proposals = [queue.get(i) for i in ids]
+    except KgraphError as e:
+        _fail(e)
+    _print_proposals(proposals, fmt)
+    if fmt == "table":
+        for p in proposals:
+            e = p["evidence"]
+            click.echo(f"  {p['id']} evidence ({e.get('rule')}, characters {e.get('start')}-{e.get('end')}): {e.get('sentence')}")
+
+
+def _decide(ctx, ids, data_dir, action):
+    try:
+        queue = _review_queue(_review_data(ctx, data_dir))
+        for proposal_id in ids:
+            result = getattr(queue, action)(proposal_id)
+            written = f": wrote {', '.join(result)}" if result else ""
+            click.echo(f"{proposal_id} {action}ed{written}")
+    except KgraphError as e:
+        _fail(e)
+
+
+@review.command(name="accept")
+@click.argument("ids", nargs=-1, required=True)
+@data_option("The records to write into.")
+@click.pass_context
+def review_accept(ctx, ids, data_dir):
+    """Accept proposals: they are written into the curated records."""
+    _decide(ctx, ids, data_dir, "accept")
+
+
+@review.command(name="reject")
+@click.argument("ids", nargs=-1, required=True)
+@data_option("The records whose queue to decide.")
+@click.pass_context
+def review_reject(ctx, ids, data_dir):
+    """Reject proposals: no text will propose these facts again."""
+    _decide(ctx, ids, data_dir, "reject")
+
+
+@review.command(name="edit")
+@click.argument("proposal_id")
+@click.option("--set", "changes", multiple=True, required=True, metavar="FIELD=VALUE",
+              help="A corrected field (name, visitor, place, start, end, person, role, of, ...). Repeatable.")
+@data_option("The records whose queue to edit.")
+@click.pass_context
+def review_edit(ctx, proposal_id, changes, data_dir):
+    """Correct a pending proposal before accepting it."""
+    try:
+        fields = _params(changes)
+    except click.BadParameter as e:
+        raise click.BadParameter(e.message, param_hint="--set")
+    try:
+        proposal = _review_queue(_review_data(ctx, data_dir)).edit(proposal_id, fields)
+    except KgraphError as e:
+        _fail(e)
+    _print_proposals([proposal], "table")
+
+
+@review.command(name="link")
+@click.argument("proposal_id")
+@click.argument("field")
+@click.argument("record_id", required=False)
+@data_option("The records whose queue to edit.")
+@click.pass_context
+def review_link(ctx, proposal_id, field, record_id, data_dir):
+    """Say which curated record FIELD of a proposal names (no RECORD_ID: a new record)."""
+    try:
+        proposal = _review_queue(_review_data(ctx, data_dir)).link(proposal_id, field, record_id)
+    except KgraphError as e:
+        _fail(e)
+    _print_proposals([proposal], "table")
+
+
+@review.command(name="undo")
+@data_option("The records whose last decision to take back.")
+@click.pass_context
+def review_undo(ctx, data_dir):
+    """Take the last accept or reject back."""
+    try:
+        proposal = _review_queue(_review_data(ctx, data_dir)).undo()
+    except KgraphError as e:
+        _fail(e)
+    click.echo(f"{proposal['id']} is pending again")
+
+
 def main():
     try:
         cli(prog_name="kgraph")

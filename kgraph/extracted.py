@@ -30,7 +30,7 @@ from kgraph.namespaces import KGO, ORG, PKIND, ROLE, SCHEMA
 from kgraph.records import PartialDate, Records, parse_date
 from kgraph.vocab import partnership_kind_ids, role_ids, superclasses
 
-__all__ = ["ExtractedStats", "load_extractions", "read_extractions", "add_extracted_graph"]
+__all__ = ["ExtractedStats", "load_extractions", "read_extractions", "add_extracted_graph", "role_id_for"]
 
 ENTITY_CLASSES = {"Person": KGO.Person, "City": KGO.City, "Country": KGO.Country, "Organization": KGO.Organisation}
 _KINDS = {"Person": "person", "City": "place", "Country": "place", "Organization": "organisation"}
@@ -91,7 +91,8 @@ def _day(text: str | None) -> PartialDate | None:
 _ROLE_ALIASES = {"zastepca": "zastepca-burmistrza", "zastepca-burmistrza": "zastepca-burmistrza"}
 
 
-def _role_id(label: str) -> str | None:
+def role_id_for(label: str) -> str | None:
+    """The vocabulary id of a post the extractor names ("zastępca burmistrza" -> zastepca-burmistrza), or None."""
     known = role_ids()
     key = search_key(label).replace(" ", "-")
     for candidate in (key, _ROLE_ALIASES.get(key), key.split("-")[0]):
@@ -213,7 +214,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
                                    list(dict.fromkeys(v for v, _ in visitors))))
 
         for number, role in enumerate(record.get("roles", []), 1):
-            person, of, role_id = by_name.get(role.get("person")), by_name.get(role.get("of")), _role_id(role.get("role", ""))
+            person, of, role_id = by_name.get(role.get("person")), by_name.get(role.get("of")), role_id_for(role.get("role", ""))
             if person is None or of is None or role_id not in roles:
                 continue
             if (person, role_id, of) in curated.posts:

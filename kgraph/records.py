@@ -84,6 +84,15 @@ class Where:
     line: int
 
 
+@dataclass(frozen=True)
+class Evidence:
+    """The words of a document a reviewed fact was accepted from (kgraph review)."""
+    document: str
+    sentence: str
+    start: int | None = None
+    end: int | None = None
+
+
 @dataclass
 class Place:
     id: str
@@ -98,6 +107,7 @@ class Place:
     wikidata_close: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -110,6 +120,7 @@ class Organisation:
     part_of: str | None = None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -122,6 +133,7 @@ class Post:
     attested: tuple[PartialDate, ...] = ()
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -135,6 +147,7 @@ class Person:
     posts: tuple[Post, ...] = ()
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -153,6 +166,7 @@ class Event:
     part_of: str | None = None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -164,6 +178,7 @@ class Partnership:
     since: PartialDate | None = None
     sources: tuple[str, ...] = ()
     note: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass
@@ -236,7 +251,7 @@ class _List(list):
     item_lines: list
 
 
-class _Loader(yaml.SafeLoader):
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml when present: ten times faster
     """Keeps every scalar a string: dates and years are parsed by kgraph, not by YAML
     (YAML would turn `no` into False and `2025-11` into a string but `2025` into an int)."""
 
@@ -391,6 +406,22 @@ class _Fields:
             self.fail(key, f"'{key}' must be a number from {low} to {high}; got '{value}'")
         return number
 
+    def evidence(self) -> tuple[Evidence, ...]:
+        """[{document, sentence, start, end}]: the words a reviewed fact was accepted from."""
+        raw = self.raw.get("evidence") or []
+        if not isinstance(raw, list) or not all(isinstance(item, dict) for item in raw):
+            self.fail("evidence", "'evidence' must be a list of {document, sentence, start, end}")
+        found = []
+        for item in raw:
+            document, sentence = item.get("document"), item.get("sentence")
+            start, end = item.get("start"), item.get("end")  # scalars stay text here (see _Loader)
+            if not isinstance(document, str) or not isinstance(sentence, str) or not all(
+                    v is None or (isinstance(v, str) and v.isdigit()) for v in (start, end)):
+                self.fail("evidence", "each 'evidence' needs 'document' (an id), 'sentence' (text) and "
+                                      "character offsets 'start'/'end' (whole numbers)")
+            found.append(Evidence(document.strip(), sentence, int(start) if start else None, int(end) if end else None))
+        return tuple(found)
+
     def sources(self, *, required: bool = True) -> tuple[str, ...]:
         sources = self.texts("sources")
         if required and not sources:
@@ -401,13 +432,13 @@ class _Fields:
 # ---------------------------------------------------------------------------
 # per-file readers
 
-_PLACE_FIELDS = ("id", "type", "labels", "aliases", "country", "lat", "long", "wikidata", "wikidata_close", "sources", "note")
-_ORG_FIELDS = ("id", "labels", "aliases", "location", "part_of", "sources", "note")
-_PERSON_FIELDS = ("id", "name", "labels", "given_name", "family_name", "aliases", "posts", "sources", "note")
-_POST_FIELDS = ("role", "of", "start", "end", "attested", "sources", "note")
+_PLACE_FIELDS = ("id", "type", "labels", "aliases", "country", "lat", "long", "wikidata", "wikidata_close", "sources", "note", "evidence")
+_ORG_FIELDS = ("id", "labels", "aliases", "location", "part_of", "sources", "note", "evidence")
+_PERSON_FIELDS = ("id", "name", "labels", "given_name", "family_name", "aliases", "posts", "sources", "note", "evidence")
+_POST_FIELDS = ("role", "of", "start", "end", "attested", "sources", "note", "evidence")
 _EVENT_FIELDS = ("id", "type", "labels", "start", "end", "not_after", "location", "visitors", "hosts",
-                 "participants", "part_of", "sources", "note")
-_PARTNERSHIP_FIELDS = ("id", "between", "kind", "since", "sources", "note")
+                 "participants", "part_of", "sources", "note", "evidence")
+_PARTNERSHIP_FIELDS = ("id", "between", "kind", "since", "sources", "note", "evidence")
 _DOCUMENT_FIELDS = ("id", "type", "labels", "date", "url", "text_file", "part_of", "author", "addressee", "subject",
                     "reference_numbers", "reply_to", "mentions", "sources", "note")
 _QID = re.compile(r"^Q[1-9][0-9]*$")
@@ -419,7 +450,7 @@ def _place(f: _Fields) -> Place:
         aliases=f.texts("aliases"), country=f.text("country"),
         lat=f.number("lat", -90, 90), long=f.number("long", -180, 180),
         wikidata=f.text("wikidata"), wikidata_close=f.texts("wikidata_close"),
-        sources=f.sources(), note=f.text("note"),
+        sources=f.sources(), note=f.text("note"), evidence=f.evidence(),
     )
     for qid in ((place.wikidata,) if place.wikidata else ()) + place.wikidata_close:
         if not _QID.match(qid):
@@ -433,6 +464,7 @@ def _organisation(f: _Fields) -> Organisation:
     return Organisation(
         id=f.record_id(), labels=f.labels(), where=f.where, aliases=f.texts("aliases"),
         location=f.text("location"), part_of=f.text("part_of"), sources=f.sources(), note=f.text("note"),
+        evidence=f.evidence(),
     )
 
 
@@ -441,7 +473,7 @@ def _post(path: Path, raw) -> Post:
     post = Post(
         role=f.choice("role", role_ids()), of=f.text("of", required=True), where=f.where,
         start=f.date("start"), end=f.date("end"), attested=f.dates("attested"),
-        sources=f.sources(), note=f.text("note"),
+        sources=f.sources(), note=f.text("note"), evidence=f.evidence(),
     )
     if post.start and post.end and post.start.first_day() > post.end.last_day():
         f.fail("end", f"post ends ({post.end.lexical}) before it starts ({post.start.lexical})")
@@ -456,6 +488,7 @@ def _person(f: _Fields) -> Person:
         id=f.record_id(), labels=f.labels(name_key="name"), where=f.where,
         given_name=f.text("given_name"), family_name=f.text("family_name"), aliases=f.texts("aliases"),
         posts=tuple(_post(f.path, raw) for raw in posts_raw), sources=f.sources(), note=f.text("note"),
+        evidence=f.evidence(),
     )
 
 
@@ -465,6 +498,7 @@ def _event(f: _Fields) -> Event:
         start=f.date("start"), end=f.date("end"), not_after=f.date("not_after"),
         location=f.text("location", required=True), visitors=f.texts("visitors"), hosts=f.texts("hosts"),
         participants=f.texts("participants"), part_of=f.text("part_of"), sources=f.sources(), note=f.text("note"),
+        evidence=f.evidence(),
     )
     for key in ("start", "end"):
         value = getattr(event, key)
@@ -487,7 +521,7 @@ def _partnership(f: _Fields) -> Partnership:
         f.fail("between", "'between' must name two different places, e.g. [kalisz, martin]")
     return Partnership(
         id=f.record_id(), between=(between[0], between[1]), kind=f.choice("kind", partnership_kind_ids()),
-        where=f.where, since=f.date("since"), sources=f.sources(), note=f.text("note"),
+        where=f.where, since=f.date("since"), sources=f.sources(), note=f.text("note"), evidence=f.evidence(),
     )
 
 
@@ -544,6 +578,10 @@ def _check_references(records: Records) -> None:
         if kind == "country" and target.type != "country":
             raise RecordError(where.file, where.line, f"{record.id}: 'country' names '{ref}', a {target.type}; expected a country")
 
+    def check_evidence(record, evidence, where=None):
+        for each in evidence:
+            check(record, each.document, "document", "evidence", where)
+
     def check_sources(record, sources, where=None):
         for source in sources:
             if _URL.match(source):
@@ -556,25 +594,31 @@ def _check_references(records: Records) -> None:
     for place in records.places:
         check(place, place.country, "country", "country")
         check_sources(place, place.sources)
+        check_evidence(place, place.evidence)
     for org in records.organisations:
         check(org, org.location, "place", "location")
         check(org, org.part_of, "org", "part_of")
         check_sources(org, org.sources)
+        check_evidence(org, org.evidence)
     for person in records.people:
         check_sources(person, person.sources)
+        check_evidence(person, person.evidence)
         for post in person.posts:
             check(person, post.of, "place-or-org", "of", post.where)
             check_sources(person, post.sources, post.where)
+            check_evidence(person, post.evidence, post.where)
     for event in records.events:
         check(event, event.location, "place-or-org", "location")
         for ref in event.visitors + event.hosts + event.participants:
             check(event, ref, "agent", "visitors/hosts/participants")
         check(event, event.part_of, "event", "part_of")
         check_sources(event, event.sources)
+        check_evidence(event, event.evidence)
     for partnership in records.partnerships:
         for ref in partnership.between:
             check(partnership, ref, "place", "between")
         check_sources(partnership, partnership.sources)
+        check_evidence(partnership, partnership.evidence)
     data_dir = records.data_dir.resolve()
     for doc in records.documents:
         check(doc, doc.part_of, "document", "part_of")
