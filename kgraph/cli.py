@@ -584,10 +584,10 @@ def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
 def _extract_records(paths, data_dir, home):
     """Extraction records for every document in `paths`, with the curated records as gazetteer."""
     from kgraph.text.extract import make_extractor
-    from kgraph.text.readers import read_path
+    from kgraph.text.readers import expand_paths, read_path
 
     extractor = make_extractor(data_dir, home=home)
-    for path in paths:
+    for path in expand_paths(paths):  # a folder stands for every text in it
         for record in extractor.extract_all(read_path(path)):
             language = record.get("language") or {}
             if language.get("polish") is False:
@@ -897,3 +897,7 @@ def main():
     except KeyboardInterrupt:
         click.echo("interrupted", err=True)
         sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

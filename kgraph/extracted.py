@@ -60,16 +60,9 @@ def read_extractions(paths, records: Records, *, default_home: str | None = None
     extracted now (any other file; a directory stands for the files in it); `default_home` is
     the publishing town of texts that name none."""
     from kgraph.text.extract import Extractor
-    from kgraph.text.readers import read_path
+    from kgraph.text.readers import expand_paths, read_path
 
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise ReadError(f"{path}: no such file or directory; give texts or `kgraph extract` output (*.jsonl)")
+    files = expand_paths(paths)
     extractions, extractor = [], None
     for path in files:
         if path.suffix == ".jsonl":

@@ -281,9 +281,9 @@ def _convert(node, path):
     raise RecordError(path, node.start_mark.line + 1, "unsupported YAML node")
 
 
-def _read_yaml_list(path: Path) -> _List:
+def _read_yaml_list(path: Path, text: str | None = None) -> _List:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except UnicodeDecodeError as e:
         raise RecordError(path, None, f"not UTF-8 text ({e.reason}); save the file as UTF-8") from e
     try:
@@ -635,11 +635,13 @@ def _check_references(records: Records) -> None:
                                   f"{doc.id}: text_file '{doc.text_file}' is not a file under {records.data_dir}")
 
 
-def load_records(data_dir: Path | str) -> Records:
-    """Read and validate every record file of `data_dir`.
+def load_records(data_dir: Path | str, *, texts: dict[str, str] | None = None) -> Records:
+    """Read and validate every record file of `data_dir`; `texts` (file name -> YAML) stands in for
+    files as they would be after an edit (kgraph review checks its writes this way before making them).
 
     Raises RecordError (file, line, remedy) on the first problem found.
     """
+    texts = texts or {}
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RecordError(data_dir, None, "data directory not found; pass --data DIR with the records")
@@ -648,10 +650,10 @@ def load_records(data_dir: Path | str) -> Records:
     found_any = False
     for filename, attr, allowed, reader in _READERS:
         path = data_dir / filename
-        if not path.exists():
+        if not path.exists() and filename not in texts:
             continue
         found_any = True
-        items = _read_yaml_list(path)
+        items = _read_yaml_list(path, texts.get(filename))
         group = getattr(records, attr)
         for raw in items:
             record = reader(_Fields(path, raw, allowed))

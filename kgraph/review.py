@@ -22,7 +22,6 @@ import hashlib
 import io
 import json
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +36,7 @@ from kgraph.names import search_key
 from kgraph.records import Records, load_records, parse_date
 from kgraph.terms import slug
 
-__all__ = ["ReviewQueue", "ReviewError", "ReviewConflict", "AddStats", "KINDS", "add_paths", "expand_paths", "proposal_summary"]
+__all__ = ["ReviewQueue", "ReviewError", "ReviewConflict", "AddStats", "KINDS", "add_paths", "proposal_summary"]
 
 KINDS = ("entity", "visit", "role", "partnership")
 # The fields a person may edit, per kind (the extraction format's names).
@@ -285,6 +284,7 @@ class ReviewQueue:
             index = _CuratedIndex(self._records())
             rejected = self._rejected_keys()
             known = {p["key"]: p["status"] for p in self._proposals}
+            known.update((p["extracted_key"], p["status"]) for p in self._proposals if p.get("extracted_key"))
             for record in sorted(extractions, key=lambda r: str(r.get("doc"))):
                 text = (texts or {}).get(str(record.get("source")))
                 if record.get("source"):
@@ -330,9 +330,9 @@ class ReviewQueue:
     def reject(self, proposal_id: str) -> None:
         """Never propose this fact again, from this text or another."""
         with self._decision(proposal_id) as (proposal, files):
-            rejected = files.load_path(self.rejected_path, default=CommentedSeq())
-            rejected.append(CommentedMap([("key", proposal["key"]), ("kind", proposal["kind"]),
-                                          ("fact", _flow(dict(proposal["fields"]))), ("document", proposal["document"])]))
+            files.append(self.rejected_path, CommentedMap([
+                ("key", proposal["key"]), ("kind", proposal["kind"]), ("fact", _flow(dict(proposal["fields"]))),
+                ("document", proposal["document"])]), blank_line_before=False)
             proposal["status"] = "rejected"
 
     def edit(self, proposal_id: str, changes: dict) -> dict:
@@ -360,6 +360,7 @@ class ReviewQueue:
                     proposal["links"][field] = index.find(proposal["fields"][field])
             if proposal["kind"] == "entity" and "name" in changes and old_name != proposal["fields"]["name"]:
                 self._rename(old_name, proposal["fields"]["name"], proposal["links"]["name"])
+            proposal.setdefault("extracted_key", proposal["key"])  # decided too: the text proposes it as it was
             proposal["key"] = fact_key(proposal["kind"], proposal["fields"])
             self._write_queue()
             return proposal
@@ -409,6 +410,7 @@ class ReviewQueue:
                     if search_key(other["fields"].get(field) or "") == search_key(old):
                         other["fields"][field] = new
                         other["links"][field] = link
+                other.setdefault("extracted_key", other["key"])
                 other["key"] = fact_key(other["kind"], other["fields"])
 
     def undo(self) -> dict:
@@ -441,6 +443,9 @@ class ReviewQueue:
     # -- internals
     @contextlib.contextmanager
     def _locked(self):
+        if {"site-packages", "dist-packages"} & set(self.data_dir.parts):
+            raise ReviewError(f"{self.data_dir} is the data installed with kgraph; review into a copy of your own: "
+                              f"cp -r {self.data_dir} data, then pass --data data")
         self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.dir / ".gitignore"
         if not ignore.exists():
@@ -463,7 +468,8 @@ class ReviewQueue:
     def _decision(self, proposal_id: str):
         with self._locked():
             proposal = self._pending(proposal_id)
-            before = {p["id"]: json.loads(json.dumps(p)) for p in self._proposals if p["status"] == "pending"}
+            before = json.loads(json.dumps(proposal))
+            pending = {p["id"] for p in self._proposals if p["status"] == "pending"}
             files = _YamlFiles(self.data_dir)
             try:
                 yield proposal, files
@@ -476,26 +482,19 @@ class ReviewQueue:
                     path.unlink(missing_ok=True)
                 raise
             self._write_queue()
-            decided = {pid: state for pid, state in before.items()
-                       if next(p for p in self._proposals if p["id"] == pid)["status"] != "pending"}
+            # the proposal as it was, and those decided with it (entities a fact brought in): pending again on undo
+            decided = {p["id"]: {**p, "status": "pending"} for p in self._proposals
+                       if p["id"] in pending and p["status"] != "pending" and p["id"] != proposal_id}
+            decided[proposal_id] = before
             journal = self._journal() + [{"decided": proposal_id, "proposals": decided, "files": journal_files}]
             write_atomic(self.undo_path, json.dumps(journal[-_UNDO_DEPTH:], ensure_ascii=False).encode("utf-8"))
 
     def _records_check(self, texts: dict[Path, str]) -> None:
         """Load the records as they would be after writing `texts`; RecordError as `kgraph build` gives it."""
-        with tempfile.TemporaryDirectory(prefix="kgraph-review-") as tmp:
-            copy = Path(tmp) / "data"
-            shutil.copytree(self.data_dir, copy, ignore=shutil.ignore_patterns("review", ".*"))
-            for path, content in texts.items():
-                target = copy / path.relative_to(self.data_dir)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(content, encoding="utf-8")
-            try:
-                load_records(copy)
-            except RecordError as e:
-                real = str(self.data_dir / Path(e.path).relative_to(copy)) if e.path.startswith(str(copy)) else e.path
-                where = f"{real}:{e.line}" if e.line else real
-                raise ReviewError(f"refused, nothing written: {where}: {e.detail}") from None
+        try:
+            load_records(self.data_dir, texts={path.name: text for path, text in texts.items()})
+        except RecordError as e:
+            raise ReviewError(f"refused, nothing written: {e}") from None
 
     def _rejected_keys(self) -> set[str]:
         if not self.rejected_path.exists():
@@ -519,24 +518,49 @@ class ReviewQueue:
 
 
 class _YamlFiles:
-    """The YAML files one decision edits, read now (round-trip) and written together, or not at all."""
+    """The YAML files one decision edits, written together or not at all. A record added at the end of a
+    file is dumped on its own and appended to the file's text; only a file whose records change is read
+    round-trip (slow for large files), and written back with its comments and layout."""
 
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.loaded: dict[Path, tuple[str | None, object]] = {}
+        self.appended: dict[Path, list] = {}
+        self.originals: dict[Path, str | None] = {}
         self.copied: list[Path] = []  # texts copied under data/texts/ for a new document record
 
-    def load_path(self, path: Path, default=None):
+    def _original(self, path: Path) -> str | None:
+        if path not in self.originals:
+            self.originals[path] = path.read_text(encoding="utf-8") if path.exists() else None
+        return self.originals[path]
+
+    def load_path(self, path: Path):
+        """The file's records, round-trip, for changing one in place."""
         if path not in self.loaded:
-            original = path.read_text(encoding="utf-8") if path.exists() else None
-            data = _yaml().load(original) if original else None
-            if data is None:
-                data = default if default is not None else CommentedSeq()
+            original = self._original(path)
+            data = (_yaml().load(original) if original else None) or CommentedSeq()
             self.loaded[path] = (original, data)
+            for record, blank_line_before in self.appended.pop(path, []):
+                _append(data, record, blank_line_before=blank_line_before)
         return self.loaded[path][1]
 
     def load(self, name: str):
         return self.load_path(self.data_dir / name)
+
+    def append(self, name: str | Path, record, *, blank_line_before: bool = True) -> None:
+        path = self.data_dir / name
+        if path in self.loaded:
+            _append(self.loaded[path][1], record, blank_line_before=blank_line_before)
+        else:
+            self._original(path)
+            self.appended.setdefault(path, []).append((record, blank_line_before))
+
+    def added(self, name: str) -> list:
+        """Records appended to `name` by this decision so far."""
+        path = self.data_dir / name
+        if path in self.loaded:
+            return []
+        return [record for record, _ in self.appended.get(path, [])]
 
     def validated_texts(self, check) -> dict[Path, str]:
         texts = {}
@@ -545,18 +569,27 @@ class _YamlFiles:
             _yaml().dump(data, out)
             if out.getvalue() != original:
                 texts[path] = out.getvalue()
+        for path, records in self.appended.items():
+            text = self.originals[path] or ""
+            if text and not text.endswith("\n"):
+                text += "\n"
+            for record, blank_line_before in records:
+                out = io.StringIO()
+                _yaml().dump(CommentedSeq([record]), out)
+                text += ("\n" if blank_line_before and text.strip() and not text.endswith("\n\n") else "") + out.getvalue()
+            texts[path] = text
         check({p: t for p, t in texts.items() if p.parent == self.data_dir})
         return texts
 
     def commit(self, texts: dict[Path, str]) -> dict[str, dict]:
         journal = {}
         for path, text in texts.items():
-            original = self.loaded[path][0]
+            original = self.originals[path]
             current = path.read_text(encoding="utf-8") if path.exists() else None
             if current != original:
                 raise ReviewConflict(f"{path} changed while this decision was written; nothing written, try again")
         for path, text in texts.items():
-            journal[str(path.relative_to(self.data_dir))] = {"before": self.loaded[path][0], "after": _digest(text.encode("utf-8"))}
+            journal[str(path.relative_to(self.data_dir))] = {"before": self.originals[path], "after": _digest(text.encode("utf-8"))}
         for path, text in texts.items():
             path.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(path, text.encode("utf-8"))
@@ -623,9 +656,8 @@ class _Accept:
                     not title and doc.text_file and source.endswith(doc.text_file)):
                 self._doc_id = doc.id
                 return doc.id
-        documents = self.files.load("documents.yaml")
-        for item in documents:
-            if isinstance(item, dict) and title and search_key(str((item.get("labels") or {}).get("pl", ""))) == search_key(title):
+        for item in self.files.added("documents.yaml"):
+            if title and search_key(str((item.get("labels") or {}).get("pl", ""))) == search_key(title):
                 self._doc_id = str(item["id"])
                 return self._doc_id
         record = CommentedMap()
@@ -641,7 +673,7 @@ class _Accept:
             if record["text_file"] is None:
                 raise ReviewError(f"the text of {p['document']} ({source or 'no source'}) cannot be found; "
                                   "add it again with `kgraph review add` from where it is")
-        _append(documents, record, blank_line_before=True)
+        self.files.append("documents.yaml", record)
         self.written.append(record["id"])
         self._doc_id = record["id"]
         return record["id"]
@@ -666,14 +698,17 @@ class _Accept:
         return str(target.relative_to(data_dir))
 
     def _find_record(self, record_id: str):
+        """A person's, place's or organisation's record, round-trip, to change it in place."""
+        for name in set(_RECORD_FILES.values()):
+            for item in self.files.added(name):
+                if str(item.get("id")) == record_id:
+                    return item  # made by this decision
         record = self.records.entity(record_id)
-        kind = self.index.kind_of.get(record_id)
-        names = {"person": ["people.yaml"], "place": ["places.yaml"], "organisation": ["organisations.yaml"]}.get(
-            kind, sorted(set(_RECORD_FILES.values())))  # a record minted by this decision: any file
-        for name in names if record is None or Path(record.where.file).parent == self.queue.data_dir else names:
-            for item in self.files.load(name):
-                if isinstance(item, dict) and str(item.get("id")) == record_id:
-                    return item
+        if record is None:
+            return None
+        for item in self.files.load_path(Path(record.where.file)):
+            if isinstance(item, dict) and str(item.get("id")) == record_id:
+                return item
         return None
 
     def _add_alias(self, record_id: str, name: str) -> None:
@@ -702,8 +737,8 @@ class _Accept:
         return self._entity(name, info.get("type") or entity_type, place=info.get("place"))
 
     def _entity(self, name: str, entity_type: str, *, country: str | None = None, aliases=(), place=None) -> str:
-        for item in self.files.load(_RECORD_FILES.get(entity_type, "organisations.yaml")):
-            if isinstance(item, dict) and search_key(str(item.get("name") or (item.get("labels") or {}).get("pl", ""))) == search_key(name):
+        for item in self.files.added(_RECORD_FILES.get(entity_type, "organisations.yaml")):
+            if search_key(str(item.get("name") or (item.get("labels") or {}).get("pl", ""))) == search_key(name):
                 return str(item["id"])  # made by an earlier decision of this session
         record = CommentedMap()
         record["id"] = self._new_id(name)
@@ -725,7 +760,7 @@ class _Accept:
                 record["note"] = f"coordinates: GeoNames {place.get('geonames')}"
         record["sources"] = _flow_list([self._document()])
         record["evidence"] = self._evidence()
-        _append(self.files.load(_RECORD_FILES.get(entity_type, "organisations.yaml")), record, blank_line_before=True)
+        self.files.append(_RECORD_FILES.get(entity_type, "organisations.yaml"), record)
         self.written.append(record["id"])
         self.created.append(name)
         return record["id"]
@@ -752,17 +787,16 @@ class _Accept:
         start, end = fields.get("start"), fields.get("end") or fields.get("start")
         if not start and not doc_date:
             raise ReviewError("the visit has no date and its text none; edit its start (YYYY-MM-DD)")
-        events = self.files.load("events.yaml")
         evidence = self.proposal.get("evidence") or {}
         document = self._document()
         # members of one delegation, told in one sentence, are one event
-        for item in events:
-            if isinstance(item, dict) and str(item.get("location")) == place and str(item.get("start") or "") == str(start or "") \
-                    and any(isinstance(e, dict) and e.get("document") == document and e.get("start") == evidence.get("start")
-                            for e in item.get("evidence") or []):
+        for event in self.records.events:
+            if event.location == place and (event.start.lexical if event.start else None) == start and any(
+                    e.document == document and e.start == evidence.get("start") for e in event.evidence):
+                item = next(i for i in self.files.load_path(Path(event.where.file)) if str(i.get("id")) == event.id)
                 if visitor not in [str(v) for v in item.get("visitors") or []]:
                     item["visitors"].append(visitor)
-                self.written.append(str(item["id"]))
+                self.written.append(event.id)
                 return
         visitor_name, place_name = fields["visitor"], fields["place"]
         record = CommentedMap()
@@ -778,7 +812,7 @@ class _Accept:
         record["visitors"] = _flow_list([visitor])
         record["sources"] = _flow_list([document])
         record["evidence"] = self._evidence()
-        _append(events, record, blank_line_before=True)
+        self.files.append("events.yaml", record)
         self.written.append(record["id"])
 
     def _post(self, fields: dict) -> None:
@@ -828,23 +862,8 @@ class _Accept:
             record["since"] = _date_value(fields["since"])
         record["sources"] = _flow_list([self._document()])
         record["evidence"] = self._evidence()
-        _append(self.files.load("partnerships.yaml"), record, blank_line_before=True)
+        self.files.append("partnerships.yaml", record)
         self.written.append(record["id"])
-
-
-def expand_paths(paths) -> list[Path]:
-    """Files of `paths`, a folder standing for the files in it (hidden ones left out), sorted."""
-    from kgraph.errors import ReadError
-
-    files = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            files += sorted(p for p in path.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.parts))
-        elif path.exists():
-            files.append(path)
-        else:
-            raise ReadError(f"{path}: no such file or directory; give texts or `kgraph extract` output (*.jsonl)")
-    return files
 
 
 def add_paths(queue: ReviewQueue, paths, *, home: str | None = None) -> AddStats:
@@ -852,7 +871,7 @@ def add_paths(queue: ReviewQueue, paths, *, home: str | None = None) -> AddStats
     `kgraph extract` output files (*.jsonl)."""
     from kgraph.extracted import load_extractions
     from kgraph.text.extract import make_extractor
-    from kgraph.text.readers import decode_bytes, read_path
+    from kgraph.text.readers import decode_bytes, expand_paths, read_path
 
     extractions, extractor = [], None
     for path in expand_paths(paths):

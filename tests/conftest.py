@@ -40,9 +40,10 @@ def runner() -> CliRunner:
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 
 
-@pytest.fixture(scope="session")
-def browser():
-    """Headless Debian chromium with networking disabled; every request it attempts is logged."""
+def _chromium(*, loopback: bool):
+    """Headless Debian chromium; every request it attempts is logged. Without `loopback` it has no network
+    at all (static pages); with it, only 127.0.0.1 answers (a local server's page): any other host goes
+    to a proxy that does not exist."""
     if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
         pytest.skip("browser tests need Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)")
     from selenium import webdriver
@@ -51,13 +52,29 @@ def browser():
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1280,900",
-                     "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>"):
+                     "--proxy-server=http://127.0.0.1:9", *(() if loopback else ("--proxy-bypass-list=<-loopback>",))):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
     # an explicit driver path: Selenium Manager would otherwise try to download one
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
-    driver.execute_cdp_cmd("Network.enable", {})
-    driver.execute_cdp_cmd("Network.emulateNetworkConditions",
-                           {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    if not loopback:
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                               {"offline": True, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1})
+    return driver
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Chromium with networking disabled, for self-contained pages."""
+    driver = _chromium(loopback=False)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture(scope="session")
+def local_browser():
+    """Chromium that reaches 127.0.0.1 only, for pages kgraph serves."""
+    driver = _chromium(loopback=True)
     yield driver
     driver.quit()

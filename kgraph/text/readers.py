@@ -29,7 +29,7 @@ from typing import Iterator
 from kgraph.text.dates import find_dates, parse_date_line
 from kgraph.errors import ReadError
 
-__all__ = ["Document", "read_path", "read_text", "decode_bytes", "detect_encoding", "CHUNK_CHARS"]
+__all__ = ["Document", "expand_paths", "read_path", "read_text", "decode_bytes", "detect_encoding", "CHUNK_CHARS"]
 
 CHUNK_CHARS = 200_000  # a plain text longer than this is read in chunks of about this size
 _SNIFF_BYTES = 64 * 1024
@@ -88,6 +88,20 @@ def decode_bytes(data: bytes, name: str) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     return data.decode(detect_encoding(data, name))
+
+
+def expand_paths(paths) -> list[Path]:
+    """Files of `paths`, a folder standing for the files in it (hidden ones left out), sorted."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += sorted(p for p in path.rglob("*") if p.is_file()
+                            and not any(part.startswith(".") for part in p.relative_to(path).parts))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise ReadError(f"{path}: no such file or directory; give texts or `kgraph extract` output (*.jsonl)")
+    return files
 
 
 def read_path(path: str | Path) -> Iterator[Document]:
