@@ -735,8 +735,11 @@ def review(ctx, host, port, no_browser, data_dir, store_dir):
 
     def rebuild():
         from kgraph.build import build
+        from kgraph.store import read_manifest, store_exists
 
-        manifest = build(queue.data_dir, store_dir)
+        # the texts of the last `build --extracted` stay in: an accepted fact then leaves the extracted graph
+        previous = read_manifest(store_dir) if store_exists(store_dir) else None
+        manifest = build(queue.data_dir, store_dir, extracted=previous.extracted if previous else ())
         return f"built {manifest.quads} quads into {store_dir}"
 
     def ready(url):

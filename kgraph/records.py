@@ -218,7 +218,7 @@ class Records:
             yield from group
 
     def entity(self, record_id: str):
-        return self._index()[record_id]
+        return self._index().get(record_id)
 
     def _index(self) -> dict:
         if not hasattr(self, "_by_id"):

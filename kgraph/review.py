@@ -250,6 +250,10 @@ class ReviewQueue:
 
     def get(self, proposal_id: str) -> dict:
         self._read()
+        return self._lookup(proposal_id)
+
+    def _lookup(self, proposal_id: str) -> dict:
+        """A proposal of the queue as read last (inside a decision: as read under the lock)."""
         for proposal in self._proposals:
             if proposal["id"] == proposal_id:
                 return proposal
@@ -280,7 +284,6 @@ class ReviewQueue:
         gives entity proposals the words around their first mention."""
         stats = AddStats()
         with self._locked():
-            self._read()
             index = _CuratedIndex(self._records())
             rejected = self._rejected_keys()
             known = {p["key"]: p["status"] for p in self._proposals}
@@ -430,7 +433,6 @@ class ReviewQueue:
                     path.unlink(missing_ok=True)
                 else:
                     write_atomic(path, change["before"].encode("utf-8"))
-            self._read()
             for proposal in self._proposals:
                 earlier = entry["proposals"].get(proposal["id"])
                 if earlier is not None:
@@ -438,7 +440,7 @@ class ReviewQueue:
                     proposal.update(earlier)
             self._write_queue()
             write_atomic(self.undo_path, json.dumps(journal[:-1], ensure_ascii=False).encode("utf-8"))
-            return self.get(entry["decided"])
+            return self._lookup(entry["decided"])
 
     # -- internals
     @contextlib.contextmanager
@@ -453,12 +455,13 @@ class ReviewQueue:
         with open(self.dir / ".lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:
+                self._read()  # what other tabs and commands wrote before we held the lock
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
 
     def _pending(self, proposal_id: str) -> dict:
-        proposal = self.get(proposal_id)
+        proposal = self._lookup(proposal_id)
         if proposal["status"] != "pending":
             raise ReviewConflict(f"proposal {proposal_id} was {proposal['status']} meanwhile (another tab or command); "
                                  "reload to see it")

@@ -167,6 +167,42 @@ def test_new_town_gets_country_and_coordinates_from_the_gazetteer(review_data, t
     assert opole.country == "polska" and opole.lat == pytest.approx(50.67, abs=0.05)
 
 
+def test_merge_makes_two_new_names_one_record(review_data, tmp_path):
+    queue = ReviewQueue(review_data)
+    add_paths(queue, _texts(review_data, tmp_path))
+    keep = _find(queue, "entity", name="Jan Wiśniewski")
+    drop = queue.edit(_find(queue, "entity", name="Stratsimir Petkow")["id"], {"name": "J. Wiśniewski"})
+    queue.merge(keep["id"], drop["id"])
+    assert queue.get(drop["id"])["status"] == "merged"
+    with pytest.raises(ReviewError, match="two different pending entity"):
+        queue.merge(keep["id"], keep["id"])
+    queue.accept(keep["id"])
+    person = load_records(review_data).entity("jan-wisniewski")
+    assert person.labels["pl"] == "Jan Wiśniewski" and person.aliases == ("J. Wiśniewski",)
+
+
+def test_an_accepted_fact_leaves_the_extracted_graph(review_data, tmp_path):
+    from kgraph.build import build
+    from kgraph.query import run_query
+    from kgraph.store import open_store
+
+    queue = ReviewQueue(review_data)
+    add_paths(queue, _texts(review_data, tmp_path))
+    texts = _texts(review_data, tmp_path)
+
+    def kalisz_in_martin(store_name):
+        """(curated rows, rows with the extracted graph too) of Kalisz's November 2025 visit to Martin."""
+        build(review_data, tmp_path / store_name, extracted=texts)
+        store = open_store(tmp_path / store_name)
+        return tuple(sum(r["visitorName"] == "Kalisz" for r in run_query(
+            store, "who-visited-where", {"place": "Martin", "from": "2025-11-01"}, include_extracted=extracted).records())
+            for extracted in (False, True))
+
+    assert kalisz_in_martin("before") == (0, 1)  # extracted only
+    queue.accept(_find(queue, "visit", visitor="Kalisz", place="Martin", start="2025-11-06")["id"])
+    assert kalisz_in_martin("after") == (1, 1)  # curated now, and the extracted copy left out
+
+
 # -- the CLI
 
 
@@ -321,7 +357,22 @@ def test_browser_review_end_to_end(local_browser, review_server, review_data, tm
     _wait(driver, lambda d: int(_progress(d).split()[0]) == reviewed + 1)
     _press(driver, "Hamm → Kalisz", "u")
     _wait(driver, lambda d: _card(d, "Łowecz → Kalisz, 2024-10-10") is not None)
-    assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    # filters
+    from selenium.webdriver.support.ui import Select
+
+    Select(driver.find_element("id", "kind")).select_by_value("visit")
+    _wait(driver, lambda d: d.execute_script(
+        "return [...document.querySelectorAll('.proposal')].every(c => c.dataset.kind === 'visit')"))
+    # decided in another tab meanwhile: the page says so and shows the queue as it is now
+    other_tab = ReviewQueue(review_data)
+    other_tab.reject(_find(other_tab, "visit", visitor="Hamm", place="Kalisz")["id"])
+    _press(driver, "Hamm → Kalisz", "a")
+    _wait(driver, lambda d: "meanwhile" in d.find_element("id", "status").text and _card(d, "Hamm → Kalisz") is None)
+    # the rebuild button builds the store the page was started with
+    driver.find_element("id", "rebuild").click()
+    _wait(driver, lambda d: d.find_element("id", "status").text.startswith("built "), timeout=60)
+    errors = [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    assert [m for m in errors if "409 (Conflict)" not in m] == [] and len(errors) == 1  # only the conflict provoked
 
     # the decisions are records: build, then the curated graph holds exactly the accepted visits, with their sources
     store = tmp_path / "store"
