@@ -443,11 +443,15 @@ class ReviewQueue:
             return self._lookup(entry["decided"])
 
     # -- internals
-    @contextlib.contextmanager
-    def _locked(self):
+    def check_writable(self) -> None:
+        """ReviewError unless decisions can be written here: never into the data installed with kgraph."""
         if {"site-packages", "dist-packages"} & set(self.data_dir.parts):
             raise ReviewError(f"{self.data_dir} is the data installed with kgraph; review into a copy of your own: "
                               f"cp -r {self.data_dir} data, then pass --data data")
+
+    @contextlib.contextmanager
+    def _locked(self):
+        self.check_writable()
         self.dir.mkdir(parents=True, exist_ok=True)
         ignore = self.dir / ".gitignore"
         if not ignore.exists():
@@ -876,6 +880,7 @@ def add_paths(queue: ReviewQueue, paths, *, home: str | None = None) -> AddStats
     from kgraph.text.extract import make_extractor
     from kgraph.text.readers import decode_bytes, expand_paths, read_path
 
+    queue.check_writable()  # before minutes of extraction
     extractions, extractor = [], None
     for path in expand_paths(paths):
         if path.suffix == ".jsonl":

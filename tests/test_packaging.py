@@ -37,3 +37,10 @@ def test_wheel_installed_in_clean_venv_runs_from_elsewhere(tmp_path):
     assert (elsewhere / ".kgraph").is_dir() and not (elsewhere / "lib").exists()
     listing = subprocess.run([str(kgraph), "query", "--list"], cwd=elsewhere, capture_output=True, text=True)
     assert "cities-with-partners-in" in listing.stdout
+    # the review page ships with the package; decisions are never written into the installed data
+    page = subprocess.run([str(python), "-c", "from kgraph.reviewweb import _PAGE; print(_PAGE.is_file())"],
+                          cwd=elsewhere, capture_output=True, text=True)
+    assert page.stdout.strip() == "True", page.stderr
+    refused = subprocess.run([str(kgraph), "review", "add", str(REPO / "data" / "texts")], cwd=elsewhere,
+                             capture_output=True, text=True)
+    assert refused.returncode == 1 and "installed with kgraph" in refused.stderr and "Traceback" not in refused.stderr
