@@ -20,7 +20,8 @@ from kgraph.query import find_entity, load_query, run_query
 from kgraph.records import parse_date
 
 __all__ = [
-    "NODE_KINDS", "TYPE_NAMES", "DEFAULT_TYPES", "PROJECTIONS", "to_networkx", "network_for", "kinds_for", "select",
+    "NODE_KINDS", "TYPE_NAMES", "DEFAULT_TYPES", "PROJECTIONS", "to_networkx", "network_for", "network_and_selection",
+    "kinds_for", "select",
     "project", "centrality", "communities", "connection", "summary", "degree_ranking",
 ]
 
@@ -41,7 +42,7 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True) -> n
 
     A MultiDiGraph, so each repeated visit is its own edge. Node attributes: ``label``,
     ``kind`` (one of NODE_KINDS), ``start``/``end`` (ISO dates of events and documents),
-    ``url``, ``note``, ``sources``. Edge attributes: ``kind`` (see queries/internal/network-edges.rq),
+    ``url``, ``note``, ``sources``; places also ``lat``/``long`` and ``country`` (its IRI) when known. Edge attributes: ``kind`` (see queries/internal/network-edges.rq),
     ``label``, ``start``/``end``, ``fact`` (the IRI of a visit, post or partnership),
     ``sources`` and, for machine-extracted facts, ``evidence`` and ``confidence``.
     ``sources`` is a list of ``{"document", "name", "url"}`` dicts.
@@ -69,6 +70,10 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True) -> n
             continue
         graph.add_node(node, label=row["name"], kind=row["class"].rsplit("#", 1)[-1], start=row["start"],
                        end=row["end"], url=row["url"], note=row["note"], sources=sources.get(node, []))
+        if row["lat"] is not None:  # places with coordinates: the map view draws them
+            graph.nodes[node].update(lat=float(row["lat"]), long=float(row["long"]))
+        if row["country"] is not None:
+            graph.nodes[node]["country"] = row["country"]
     for row in run("network-edges", "kind", "source", "target", "start", "fact"):
         source, target, fact = row["source"], row["target"], row["fact"]
         if source not in graph or target not in graph:
@@ -178,15 +183,21 @@ def named_in(G: nx.MultiDiGraph, result) -> set[str]:
     return nodes
 
 
-def network_for(store, *, lang: str = "pl", include_extracted: bool = True, types=None,
-                window: tuple[date | None, date | None] | None = None, focus: str | None = None, depth: int = 1,
-                query=None, params: dict | None = None) -> nx.MultiDiGraph:
+def network_for(store, **options) -> nx.MultiDiGraph:
     """The network a view or an analysis asks for, straight from the store (see `select`).
 
     `types` are --type names (people, cities, ...); `focus` is a name, alias or IRI;
     `query` a saved query's name or SPARQL text, run with `params`: the view then
     holds what its result names (of every kind it names, unless `types` says otherwise).
     """
+    return network_and_selection(store, **options)[1]
+
+
+def network_and_selection(store, *, lang: str = "pl", include_extracted: bool = True, types=None,
+                          window: tuple[date | None, date | None] | None = None, focus: str | None = None,
+                          depth: int = 1, query=None, params: dict | None = None) -> tuple[nx.MultiDiGraph, nx.MultiDiGraph]:
+    """(the whole network, the part `network_for` selects): the explore page looks up in the whole
+    what the part leaves out (a person's post, a body's seat, an event)."""
     G = to_networkx(store, lang=lang, include_extracted=include_extracted)
     within = None
     if query is not None:
@@ -198,7 +209,7 @@ def network_for(store, *, lang: str = "pl", include_extracted: bool = True, type
         if focus_node not in G:
             raise UnknownEntity(f"--focus {focus!r} is not a person, place, organisation, event or document "
                                 f"of the network ({focus_node}); focus on one of those", [])
-    return select(G, kinds=kinds, window=window, focus=focus_node, depth=depth, within=within)
+    return G, select(G, kinds=kinds, window=window, focus=focus_node, depth=depth, within=within)
 
 
 # ---------------------------------------------------------------------------

@@ -306,11 +306,13 @@ def network_options(func):
 @click.option("--colour-by", "colour_by", type=click.Choice(["kind", "community"]), default="kind", show_default=True,
               help="Colour nodes by their kind or by their Louvain community.")
 @click.option("--title", default="kgraph: dyplomacja miejska", show_default=True, help="Heading of the page.")
+@click.option("--layout", "page_layout", type=click.Choice(["network", "map"]), default="network", show_default=True,
+              help="network: the force graph; map: places, visit arcs and partnerships on a map (see `kgraph explore`).")
 @click.option("--allow-empty", is_flag=True, help="Write a page saying there is nothing to show instead of failing.")
 @network_options
 @graph_options
-def view(out, focus, depth, query, params, size_by, colour_by, title, allow_empty, types, date_from, date_to, lang,
-         curated_only, open_graph):
+def view(out, focus, depth, query, params, size_by, colour_by, title, page_layout, allow_empty, types, date_from, date_to,
+         lang, curated_only, open_graph):
     """Write an interactive network view: one self-contained HTML file, no network needed to open it.
 
     Nodes have a colour and shape per kind; hover for dates and sources, type a
@@ -327,27 +329,116 @@ def view(out, focus, depth, query, params, size_by, colour_by, title, allow_empt
     query or --out cannot be used; 2 bad options or an unknown --focus name. On
     any error nothing is written.
     """
-    from kgraph.analyse import centrality, communities, network_for, project
+    from kgraph.analyse import centrality, communities, project
     from kgraph.view import write_html
 
     window = _window(date_from, date_to)
     try:
-        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
-                            types=_types(types), window=window, focus=focus, depth=depth,
-                            query=_query_text(query, None), params=_params(params))
-        if graph.number_of_nodes() == 0 and not allow_empty:
-            what = f" between {date_from or '…'} and {date_to or '…'}" if window else ""
-            raise click.ClickException(f"nothing to show{what}: no node matches the options; widen them, "
-                                       "or pass --allow-empty to write an empty page")
+        store, full, graph, focus_node = _selection(open_graph, focus=focus, depth=depth, query=query, params=params,
+                                                    types=types, window=window, lang=lang, curated_only=curated_only,
+                                                    allow_empty=allow_empty, date_from=date_from, date_to=date_to)
+        if page_layout == "map":
+            from kgraph.explore import write_explore
+
+            stats = write_explore(graph, out, full=full, title=title, lang=lang, focus=focus_node, panels=("map",),
+                                  window=window)
+            click.echo(f"wrote {out}: {stats.markers} places, {stats.arcs} routes of {stats.visits} visits, "
+                       f"{stats.not_on_map} not on the map, {stats.bytes // 1024} KiB", err=True)
+            return
         sizes = groups = None
         if size_by:
             sizes = {row["node"]: row[size_by] for row in centrality(project(graph, "whole"))}
         if colour_by == "community":
             groups = {m["node"]: c["community"] for c in communities(project(graph, "whole")) for m in c["members"]}
-        stats = write_html(graph, out, title=title, lang=lang, sizes=sizes, groups=groups)
+        stats = write_html(graph, out, title=title, lang=lang, sizes=sizes, groups=groups, focus=focus_node)
     except KgraphError as e:
         _fail(e)
     click.echo(f"wrote {out}: {stats.nodes} nodes, {stats.edges} edges, {stats.bytes // 1024} KiB", err=True)
+
+
+def _selection(open_graph, *, focus, depth, query, params, types, window, lang, curated_only, allow_empty,
+               date_from, date_to):
+    """(store, the whole network, the part the options select, the focus node's IRI) for view and explore."""
+    from kgraph.analyse import network_and_selection
+    from kgraph.query import find_entity
+
+    store = open_graph()
+    full, graph = network_and_selection(store, lang=lang, include_extracted=not curated_only, types=_types(types),
+                                        window=window, focus=focus, depth=depth, query=_query_text(query, None),
+                                        params=_params(params))
+    if graph.number_of_nodes() == 0 and not allow_empty:
+        what = f" between {date_from or '…'} and {date_to or '…'}" if window else ""
+        raise click.ClickException(f"nothing to show{what}: no node matches the options; widen them, "
+                                   "or pass --allow-empty to write an empty page")
+    focus_node = find_entity(store, focus, include_extracted=not curated_only) if focus else None
+    return store, full, graph, focus_node
+
+
+@cli.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The HTML file to write.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also draw the map as a picture (PNG, matplotlib) for reports.")
+@click.option("--group-by", type=click.Choice(["place", "person"]), default="place", show_default=True,
+              help="Timeline rows: one per place or one per person.")
+@click.option("--focus", metavar="ENTITY", help="Show this person, place, organisation, event or document and its "
+                                                "neighbourhood (a name, ignoring case and diacritics, an alias or an IRI).")
+@click.option("--depth", type=click.IntRange(min=0), default=1, show_default=True, help="How many links from --focus.")
+@click.option("--query", "query", metavar="NAME|FILE|SPARQL", help="Show what a saved query, .rq file or SPARQL text names.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Parameter of --query (repeatable).")
+@click.option("--title", default="kgraph: kto, gdzie, kiedy", show_default=True, help="Heading of the page.")
+@click.option("--allow-empty", is_flag=True, help="Write a page saying there is nothing to show instead of failing.")
+@network_options
+@graph_options
+def explore(out, png, group_by, focus, depth, query, params, title, allow_empty, types, date_from, date_to, lang,
+            curated_only, open_graph):
+    """Write who visited where and when: a map, a timeline and the network, linked, in one HTML file.
+
+    Map: places at their coordinates over country outlines, visits as arcs from the
+    visitor's town (a person's: where they held a post at the time) to the place
+    visited, wider for more visits; partnerships dashed; places or visits that cannot
+    be drawn are counted in a "not on the map" box. Timeline: visits, events, posts and
+    partnerships. One date window (the two sliders) filters all three panels; selecting
+    a place or person in one selects it in the others. Nothing is fetched when it opens.
+
+    \b
+    Examples:
+      kgraph explore --out explore.html
+      kgraph explore --out 2025.html --from 2025 --to 2025 --group-by person --png 2025.png
+    """
+    from kgraph.explore import draw_map, write_explore
+
+    window = _window(date_from, date_to)
+    try:
+        store, full, graph, focus_node = _selection(open_graph, focus=focus, depth=depth, query=query, params=params,
+                                                    types=types, window=window, lang=lang, curated_only=curated_only,
+                                                    allow_empty=allow_empty, date_from=date_from, date_to=date_to)
+        stats = write_explore(graph, out, full=full, title=title, lang=lang, group_by=group_by, focus=focus_node,
+                              window=window)
+        if png is not None:
+            _write_png(lambda ax: draw_map(graph, ax=ax, full=full, lang=lang), png)
+    except KgraphError as e:
+        _fail(e)
+    click.echo(f"wrote {out}: {stats.markers} places, {stats.arcs} routes of {stats.visits} visits, "
+               f"{stats.timeline_items} timeline items, {stats.not_on_map} not on the map, {stats.bytes // 1024} KiB",
+               err=True)
+
+
+def _write_png(draw, out: Path) -> None:
+    """Draw with matplotlib (no display needed) and write the PNG atomically."""
+    import io
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kgraph.files import write_atomic
+
+    figure, ax = plt.subplots(figsize=(10, 7), dpi=120)
+    draw(ax)
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", bbox_inches="tight", metadata={"Software": None})  # no version: same bytes
+    plt.close(figure)
+    write_atomic(out, buffer.getvalue())
 
 
 @cli.group()

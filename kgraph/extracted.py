@@ -20,13 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
-from kgraph.terms import IriMinter, day_literal, literal_for_date, text, typed
+from kgraph.terms import IriMinter, day_literal, decimal, literal_for_date, text, typed
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
 from kgraph.names import search_key
-from kgraph.namespaces import KGO, ORG, PKIND, ROLE, SCHEMA
+from kgraph.namespaces import GEO, KGO, ORG, PKIND, ROLE, SCHEMA
 from kgraph.records import PartialDate, Records, parse_date
 from kgraph.vocab import partnership_kind_ids, role_ids, superclasses
 
@@ -160,6 +160,12 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
                     add(node, RDF.type, each)
                 add(node, RDFS.label, text(str(entity["name"]), "pl"))
                 add(node, KGO.searchKey, text(search_key(entity["name"])))
+                if isinstance(entity.get("lat"), (int, float)) and isinstance(entity.get("long"), (int, float)):
+                    # a place the gazetteer resolved: where it is (the map draws it) and which GeoNames place it is
+                    add(node, GEO.lat, decimal(entity["lat"]))
+                    add(node, GEO.long, decimal(entity["long"]))
+                    if entity.get("geonames"):
+                        add(node, SKOS.exactMatch, URIRef(f"https://sws.geonames.org/{int(entity['geonames'])}/"))
                 add(node, DCTERMS.source, document)
                 add(node, PROV.wasDerivedFrom, document)
             by_name[entity["name"]] = node

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import json
 import math
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,8 @@ from pyvis.network import Network
 
 from kgraph.files import write_atomic
 
-__all__ = ["STYLES", "EDGE_KINDS", "style_for", "layout", "render_html", "write_html", "ViewStats"]
+__all__ = ["STYLES", "EDGE_KINDS", "style_for", "layout", "network_payload", "render_html", "write_html", "ViewStats",
+           "NETWORK_CSS", "NETWORK_JS", "inline_asset"]
 
 # colour and shape per node kind; names in Polish and English for the legend
 STYLES = {
@@ -210,16 +212,21 @@ def _assets() -> tuple[str, str]:
     import pyvis
 
     lib = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
-    return (lib / "vis-network.min.js").read_text(encoding="utf-8"), (lib / "vis-network.css").read_text(encoding="utf-8")
+    return (inline_asset((lib / "vis-network.min.js").read_text(encoding="utf-8")),
+            inline_asset((lib / "vis-network.css").read_text(encoding="utf-8")))
 
 
-def render_html(G: nx.MultiDiGraph, *, title: str = "kgraph", lang: str = "pl", sizes: dict | None = None,
-                groups: dict | None = None) -> str:
-    """The page for `G` as a string; the same graph always gives the same bytes.
+def inline_asset(text: str) -> str:
+    """A library's file, fit to inline: no source-map comment (a request when devtools open), nothing
+    that could close the <script> or <style> element it goes in."""
+    text = re.sub(r"(//|/\*)# sourceMappingURL=[^\n]*", "", text)
+    return re.sub(r"</(script|style)", r"<\\/\1", text, flags=re.I)
 
-    `sizes` (node -> number) scales the nodes, e.g. by centrality; `groups`
-    (node -> int) colours them, e.g. by community, in place of the colour per kind.
-    """
+
+def network_payload(G: nx.MultiDiGraph, *, title: str = "kgraph", lang: str = "pl", sizes: dict | None = None,
+                    groups: dict | None = None, focus: str | None = None) -> dict:
+    """What the network panel draws, as JSON-ready data: vis-network nodes and edges (with their
+    dates, for the explore page's window), options, the legend of node and edge kinds, the words."""
     if lang not in _WORDS:
         raise ValueError(f"lang {lang!r}: use one of {', '.join(_WORDS)}")
     net = Network(directed=True)
@@ -239,37 +246,176 @@ def render_html(G: nx.MultiDiGraph, *, title: str = "kgraph", lang: str = "pl", 
     # every repeated visit must stay, so edges are appended as records, and repeats
     # between one pair are drawn as arcs of growing curvature so each one shows.
     edges, seen = [], defaultdict(int)
-    for source, target, key, data in sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2]))):
+    for number, (source, target, key, data) in enumerate(
+            sorted(G.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
         record = _edge_record(source, target, data, lang=lang, show_label=not large)
+        record["id"] = f"e{number}"
+        record["start"], record["end"] = data.get("start"), data.get("end")
         pair = tuple(sorted((source, target)))
         if seen[pair]:
             record["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": round(0.2 * seen[pair], 2)}
         seen[pair] += 1
         edges.append(record)
     options = {
-        "physics": {"enabled": not large, "stabilization": {"iterations": 150}},
-        "layout": {"improvedLayout": not large},
+        # a fixed seed: the same graph opens the same way; physics stops once the layout has settled
+        "layout": {"improvedLayout": not large, "randomSeed": 7},
+        "physics": {"enabled": not large, "stabilization": {"iterations": 300, "fit": True},
+                    "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "avoidOverlap": 0.4}},
         "edges": {"smooth": False if large else {"type": "dynamic"}, "font": {"size": 9}},
-        "nodes": {"font": {"size": 12}, "scaling": {"min": 8, "max": 40}},
+        # labels of crowded nodes appear as one zooms in, instead of piling up around a hub
+        "nodes": {"font": {"size": 12}, "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 18,
+                                                                                      "drawThreshold": 7}}},
         "interaction": {"hover": not large, "tooltipDelay": 150, "hideEdgesOnDrag": large},
     }
+    for record in net.nodes:
+        record.setdefault("value", 1.0 + G.degree(record["id"]) if sizes is None else record.get("value", 0.0))
     kinds = {data.get("kind") for _, data in G.nodes(data=True)}
     legend = [{"kind": kind, "label": style[lang], "color": style["color"], "shape": style["shape"]}
               for kind, style in STYLES.items() if kind in kinds]
-    payload = {"nodes": net.nodes, "edges": edges, "options": options, "legend": legend, "title": title,
-               "words": _WORDS[lang], "coloured_by_group": groups is not None}
+    edge_kinds = {data.get("kind") for _, _, data in G.edges(data=True)}
+    edge_legend = [{"kind": kind, "label": style[lang], "color": style["color"]}
+                   for kind, style in EDGE_KINDS.items() if kind in edge_kinds]
+    return {"nodes": net.nodes, "edges": edges, "options": options, "legend": legend, "edge_legend": edge_legend,
+            "title": title, "words": _WORDS[lang], "coloured_by_group": groups is not None,
+            "focus": focus if focus in G else None}
+
+
+def render_html(G: nx.MultiDiGraph, *, title: str = "kgraph", lang: str = "pl", sizes: dict | None = None,
+                groups: dict | None = None, focus: str | None = None) -> str:
+    """The page for `G` as a string; the same graph always gives the same bytes.
+
+    `sizes` (node -> number) scales the nodes, e.g. by centrality; `groups`
+    (node -> int) colours them, e.g. by community, in place of the colour per kind;
+    `focus` (a node) is centred and selected when the page opens.
+    """
+    payload = network_payload(G, title=title, lang=lang, sizes=sizes, groups=groups, focus=focus)
     script, css = _assets()
     return _TEMPLATE.format(title=html.escape(title), lang=html.escape(lang), css=css, script=script,
-                            data=_json_for_script(payload), search=html.escape(_WORDS[lang]["search"]))
+                            data=_json_for_script(payload), search=html.escape(_WORDS[lang]["search"]),
+                            common_css=NETWORK_CSS, common_js=NETWORK_JS)
 
 
 def write_html(G: nx.MultiDiGraph, out: Path | str, *, title: str = "kgraph", lang: str = "pl",
-               sizes: dict | None = None, groups: dict | None = None) -> ViewStats:
+               sizes: dict | None = None, groups: dict | None = None, focus: str | None = None) -> ViewStats:
     """Write the page to `out` (atomically: all of it or nothing) and say how big it is."""
-    page = render_html(G, title=title, lang=lang, sizes=sizes, groups=groups).encode("utf-8")
+    page = render_html(G, title=title, lang=lang, sizes=sizes, groups=groups, focus=focus).encode("utf-8")
     write_atomic(out, page)
     return ViewStats(nodes=G.number_of_nodes(), edges=G.number_of_edges(), bytes=len(page))
 
+
+# Shared by the network view and the explore page: the legend (node kinds by colour and shape, edge
+# kinds by colour), tooltips built as elements, the network, its search. Plain strings, not format
+# templates: the pages insert them whole.
+NETWORK_CSS = """
+#legend span { margin-right: 10px; font-size: 13px; white-space: nowrap; }
+#legend i { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
+#legend i.shape-dot { border-radius: 50%; }
+#legend i.shape-box { width: 15px; height: 9px; }
+#legend i.shape-diamond { transform: rotate(45deg) scale(0.8); }
+#legend i.shape-triangle { clip-path: polygon(50% 0, 100% 100%, 0 100%); }
+#legend i.shape-star { clip-path: polygon(50% 0, 61% 35%, 98% 35%, 68% 57%, 79% 91%, 50% 70%, 21% 91%, 32% 57%, 2% 35%, 39% 35%); }
+#legend i.shape-hexagon { clip-path: polygon(25% 0, 75% 0, 100% 50%, 75% 100%, 25% 100%, 0 50%); }
+#legend i.edge { width: 16px; height: 3px; vertical-align: 3px; }
+#legend .legend-caption { color: #666; }
+.kg-tip { max-width: 360px; white-space: normal; font-size: 13px; }
+.kg-tip b { display: block; }
+.kg-tip small { color: #666; }
+.kg-tip ul { margin: 4px 0 0 0; padding-left: 16px; }
+"""
+
+NETWORK_JS = r"""
+var kgraphCommon = (function () {
+  function safeUrl(url) { return typeof url === "string" && /^https?:\/\//i.test(url) ? url : null; }
+  // Tooltips are built as elements: text through textContent, links only to http(s) addresses.
+  function tooltip(info, words) {
+    var box = document.createElement("div"), heading = document.createElement("b");
+    box.className = "kg-tip";
+    heading.textContent = info.heading;
+    box.appendChild(heading);
+    if (info.kind) { var kind = document.createElement("small"); kind.textContent = info.kind; box.appendChild(kind); }
+    info.rows.forEach(function (row) {
+      var line = document.createElement("div");
+      line.textContent = row[0] ? row[0] + ": " + row[1] : row[1];
+      box.appendChild(line);
+    });
+    var links = info.sources.slice();
+    if (safeUrl(info.url)) links.unshift({name: info.url, url: info.url});
+    if (links.length) {
+      var caption = document.createElement("div"), list = document.createElement("ul");
+      caption.textContent = words.sources + ":";
+      links.forEach(function (source) {
+        var item = document.createElement("li"), href = safeUrl(source.url);
+        var target = href ? document.createElement("a") : document.createElement("span");
+        if (href) { target.href = href; target.rel = "noopener noreferrer"; target.target = "_blank"; }
+        target.textContent = source.name;
+        item.appendChild(target);
+        list.appendChild(item);
+      });
+      box.appendChild(caption);
+      box.appendChild(list);
+    }
+    if (info.iri) { var iri = document.createElement("small"); iri.textContent = info.iri; box.appendChild(iri); }
+    return box;
+  }
+  function legend(element, data) {
+    function entry(swatchClass, colour, text, kind) {
+      var item = document.createElement("span"), swatch = document.createElement("i");
+      swatch.className = swatchClass;
+      swatch.style.background = colour;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(text));
+      if (kind) item.dataset.kind = kind;
+      element.appendChild(item);
+    }
+    data.legend.forEach(function (e) { entry("shape-" + e.shape, data.coloured_by_group ? "#8a8a8a" : e.color, e.label, e.kind); });
+    if (data.coloured_by_group) {
+      var note = document.createElement("span");
+      note.className = "legend-caption";
+      note.textContent = data.words.community;
+      element.appendChild(note);
+    }
+    (data.edge_legend || []).forEach(function (e) { entry("edge", e.color, e.label, "edge-" + e.kind); });
+  }
+  function fold(text) { return String(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/ł/g, "l").replace(/Ł/g, "L").toLowerCase(); }
+  // The network of `data` in `container`; edges pass through a DataView whose filter the caller may set.
+  function network(container, data) {
+    data.nodes.forEach(function (n) { n.title = tooltip(n.info, data.words); delete n.info; });
+    data.edges.forEach(function (e) { e.title = tooltip(e.info, data.words); delete e.info; });
+    if (!data.nodes.length) { container.classList.add("empty"); container.textContent = data.words.empty; }
+    var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
+    var state = {edgeFilter: null};
+    var edgeView = new vis.DataView(edges, {filter: function (e) { return !state.edgeFilter || state.edgeFilter(e); }});
+    var net = new vis.Network(container, {nodes: nodes, edges: edgeView}, data.options);
+    function settle() {
+      net.setOptions({physics: false});  // settled: it stays put
+      if (data.focus) { net.selectNodes([data.focus]); net.focus(data.focus, {scale: 1.2, animation: false}); }
+      container.dataset.settled = "true";
+    }
+    if (data.options.physics.enabled && data.nodes.length) net.once("stabilizationIterationsDone", settle); else settle();
+    return {network: net, nodes: nodes, edges: edges, edgeView: edgeView,
+            setEdgeFilter: function (f) { state.edgeFilter = f; edgeView.refresh(); }};
+  }
+  // Enter selects the best match (exact names first); Enter again moves to the next one.
+  function search(input, result, candidates, select) {
+    var state = {text: null, hits: [], at: 0};
+    input.addEventListener("keydown", function (event) {
+      if (event.key !== "Enter") return;
+      var wanted = fold(event.target.value.trim());
+      if (wanted !== state.text) {
+        var hits = wanted ? candidates().filter(function (n) { return fold(n.label).indexOf(wanted) !== -1; }) : [];
+        hits.sort(function (a, b) { return (fold(b.label) === wanted) - (fold(a.label) === wanted); });
+        state = {text: wanted, hits: hits, at: 0};
+      } else if (state.hits.length) {
+        state.at = (state.at + 1) % state.hits.length;
+      }
+      var hit = state.hits[state.at];
+      result.textContent = hit ? hit.label + (state.hits.length > 1 ? " (" + (state.at + 1) + "/" + state.hits.length + ")" : "") : "0";
+      select(hit ? hit.id : null);
+    });
+  }
+  return {tooltip: tooltip, legend: legend, network: network, search: search, fold: fold, safeUrl: safeUrl};
+})();
+"""
 
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="{lang}">
@@ -278,18 +424,13 @@ _TEMPLATE = """<!DOCTYPE html>
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
 <title>{title}</title>
 <style>{css}</style>
+<style>{common_css}</style>
 <style>
 body {{ margin: 0; font-family: sans-serif; }}
 header {{ display: flex; gap: 1em; align-items: center; padding: 6px 10px; border-bottom: 1px solid #ddd; flex-wrap: wrap; }}
 h1 {{ font-size: 16px; margin: 0; }}
-#legend span {{ margin-right: 10px; font-size: 13px; }}
-#legend i {{ display: inline-block; width: 10px; height: 10px; margin-right: 4px; }}
 #network {{ width: 100%; height: calc(100vh - 48px); }}
-#empty {{ padding: 2em; color: #555; }}
-.kg-tip {{ max-width: 360px; white-space: normal; font-size: 13px; }}
-.kg-tip b {{ display: block; }}
-.kg-tip small {{ color: #666; }}
-.kg-tip ul {{ margin: 4px 0 0 0; padding-left: 16px; }}
+#network.empty {{ padding: 2em; color: #555; height: auto; }}
 </style>
 </head>
 <body>
@@ -302,86 +443,21 @@ h1 {{ font-size: 16px; margin: 0; }}
 <div id="network"></div>
 <script type="application/json" id="kgraph-data">{data}</script>
 <script>{script}</script>
+<script>{common_js}</script>
 <script>
 (function () {{
   var data = JSON.parse(document.getElementById("kgraph-data").textContent);
   document.getElementById("title").textContent = data.title;
-  var legend = document.getElementById("legend");
-  data.legend.forEach(function (entry) {{
-    var item = document.createElement("span"), swatch = document.createElement("i");
-    swatch.style.background = data.coloured_by_group ? "#ffffff" : entry.color;
-    swatch.style.border = "1px solid " + entry.color;
-    item.appendChild(swatch);
-    item.appendChild(document.createTextNode(entry.label));
-    item.dataset.kind = entry.kind;
-    legend.appendChild(item);
-  }});
-  if (data.coloured_by_group) {{
-    var note = document.createElement("span");
-    note.textContent = data.words.community;
-    legend.appendChild(note);
-  }}
-  // Tooltips are built as elements: text through textContent, links only to http(s) addresses.
-  function safeUrl(url) {{ return typeof url === "string" && /^https?:\\/\\//i.test(url) ? url : null; }}
-  function tooltip(info) {{
-    var box = document.createElement("div"), heading = document.createElement("b");
-    box.className = "kg-tip";
-    heading.textContent = info.heading;
-    box.appendChild(heading);
-    if (info.kind) {{ var kind = document.createElement("small"); kind.textContent = info.kind; box.appendChild(kind); }}
-    info.rows.forEach(function (row) {{
-      var line = document.createElement("div");
-      line.textContent = row[0] ? row[0] + ": " + row[1] : row[1];
-      box.appendChild(line);
+  kgraphCommon.legend(document.getElementById("legend"), data);
+  var view = kgraphCommon.network(document.getElementById("network"), data);
+  window.kgraph = view;
+  kgraphCommon.search(document.getElementById("search"), document.getElementById("search-result"),
+    function () {{ return view.nodes.get(); }},
+    function (id) {{
+      if (!id) {{ view.network.unselectAll(); return; }}
+      view.network.selectNodes([id]);
+      view.network.focus(id, {{scale: 1.5, animation: false}});
     }});
-    var links = info.sources.slice();
-    if (safeUrl(info.url)) links.unshift({{name: info.url, url: info.url}});
-    if (links.length) {{
-      var caption = document.createElement("div"), list = document.createElement("ul");
-      caption.textContent = data.words.sources + ":";
-      links.forEach(function (source) {{
-        var item = document.createElement("li"), href = safeUrl(source.url);
-        var target = href ? document.createElement("a") : document.createElement("span");
-        if (href) {{ target.href = href; target.rel = "noopener noreferrer"; target.target = "_blank"; }}
-        target.textContent = source.name;
-        item.appendChild(target);
-        list.appendChild(item);
-      }});
-      box.appendChild(caption);
-      box.appendChild(list);
-    }}
-    if (info.iri) {{ var iri = document.createElement("small"); iri.textContent = info.iri; box.appendChild(iri); }}
-    return box;
-  }}
-  data.nodes.forEach(function (n) {{ n.title = tooltip(n.info); delete n.info; }});
-  data.edges.forEach(function (e) {{ e.title = tooltip(e.info); delete e.info; }});
-  var container = document.getElementById("network");
-  if (!data.nodes.length) {{
-    container.id = "empty";
-    container.textContent = data.words.empty;
-  }}
-  var nodes = new vis.DataSet(data.nodes), edges = new vis.DataSet(data.edges);
-  var network = new vis.Network(container, {{nodes: nodes, edges: edges}}, data.options);
-  window.kgraph = {{network: network, nodes: nodes, edges: edges}};
-  function fold(text) {{ return text.normalize("NFD").replace(/[\\u0300-\\u036f]/g, "").replace(/ł/g, "l").replace(/Ł/g, "L").toLowerCase(); }}
-  // Enter selects and zooms to the best match (exact names first); Enter again moves to the next one.
-  var search = {{text: null, hits: [], at: 0}};
-  document.getElementById("search").addEventListener("keydown", function (event) {{
-    if (event.key !== "Enter") return;
-    var wanted = fold(event.target.value.trim()), result = document.getElementById("search-result");
-    if (wanted !== search.text) {{
-      var hits = wanted ? nodes.get({{filter: function (n) {{ return fold(String(n.label)).indexOf(wanted) !== -1; }}}}) : [];
-      hits.sort(function (a, b) {{ return (fold(String(b.label)) === wanted) - (fold(String(a.label)) === wanted); }});
-      search = {{text: wanted, hits: hits, at: 0}};
-    }} else if (search.hits.length) {{
-      search.at = (search.at + 1) % search.hits.length;
-    }}
-    var hit = search.hits[search.at];
-    if (!hit) {{ result.textContent = "0"; network.unselectAll(); return; }}
-    result.textContent = hit.label + (search.hits.length > 1 ? " (" + (search.at + 1) + "/" + search.hits.length + ")" : "");
-    network.selectNodes([hit.id]);
-    network.focus(hit.id, {{scale: 1.5, animation: false}});
-  }});
 }})();
 </script>
 </body>
