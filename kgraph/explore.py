@@ -330,20 +330,22 @@ EXPLORE_JS = r"""
   hi.addEventListener("input", readWindow);
 
   // --- the map
-  var map = null, markers = {}, arcLayer = null, lineLayer = null, mapCounts = {arcs: 0, visits: 0, markers: 0};
+  var map = null, markers = {}, arcLayer = null, lineLayer = null, lineRenderer = null, mapCounts = {arcs: 0, visits: 0, markers: 0};
   if (has("map")) {
     map = L.map("map", {zoomSnap: 0.25, worldCopyJump: false, attributionControl: false, preferCanvas: false});
     var outlines = topojson.feature(JSON.parse(document.getElementById("kgraph-countries").textContent),
                                     JSON.parse(document.getElementById("kgraph-countries").textContent).objects.countries);
     L.geoJSON(outlines, {style: {color: "#b9b9b0", weight: 0.6, fillColor: "#f2f2ee", fillOpacity: 1}, interactive: false}).addTo(map);
     lineLayer = L.layerGroup().addTo(map);
+    // many lines: one canvas draws them faster than thousands of SVG paths (markers stay SVG elements)
+    lineRenderer = data.visits.length + data.partnerships.length > 1000 ? L.canvas({padding: 0.2}) : L.svg();
     arcLayer = L.layerGroup().addTo(map);
     var bounds = data.places.map(function (p) { return [p.lat, p.long]; });
     // a view first: Leaflet draws (and gives elements to) layers only on a map that has one
     if (bounds.length) map.fitBounds(bounds, {padding: [30, 30], maxZoom: 6}); else map.setView([52, 19], 4);
     data.places.forEach(function (p) {
       var m = L.circleMarker([p.lat, p.long], {radius: 6, color: "#ffffff", weight: 1.5, fillColor: p.colour, fillOpacity: 0.95});
-      m.bindTooltip(kgraphCommon.tooltip({heading: p.label, kind: p.country, rows: [], url: null, sources: p.sources, iri: p.id}, words));
+      m.bindTooltip(function () { return kgraphCommon.tooltip({heading: p.label, kind: p.country, rows: [], url: null, sources: p.sources, iri: p.id}, words); });
       m.on("click", function () { select(p.id, "map"); });
       m.addTo(map);
       m.getElement().dataset.id = p.id;
@@ -386,24 +388,29 @@ EXPLORE_JS = r"""
     order.forEach(function (key) {
       var list = pairs[key], a = placeById[list[0].from], b = placeById[list[0].place];
       visitCount += list.length;
-      var line = L.polyline(curve([a.lat, a.long], [b.lat, b.long], 0.18), {color: "#d9534f", weight: 1.5 + 1.5 * Math.min(list.length, 8), opacity: 0.75});
-      var rows = list.map(function (v) { return ["", v.visitorLabel + (v.start ? ", " + v.start + (v.end && v.end !== v.start ? " – " + v.end : "") : "")]; });
-      var sources = [];
-      list.forEach(function (v) { v.sources.forEach(function (s) { if (!sources.some(function (t) { return t.name === s.name; })) sources.push(s); }); });
-      line.bindTooltip(kgraphCommon.tooltip({heading: a.label + " → " + b.label + ": " + list.length + " " + words.visits_word,
-                                             kind: words.visit, rows: rows, url: null, sources: sources, iri: ""}, words), {sticky: true});
+      var line = L.polyline(curve([a.lat, a.long], [b.lat, b.long], 0.18), {color: "#d9534f", weight: 1.5 + 1.5 * Math.min(list.length, 8),
+                                                                            opacity: 0.75, className: "kg-arc", renderer: lineRenderer});
+      // tooltips are made when first shown: thousands of arcs redraw at each move of the window
+      line.bindTooltip(function () {
+        var rows = list.map(function (v) { return ["", v.visitorLabel + (v.start ? ", " + v.start + (v.end && v.end !== v.start ? " – " + v.end : "") : "")]; });
+        var sources = [];
+        list.forEach(function (v) { v.sources.forEach(function (s) { if (!sources.some(function (t) { return t.name === s.name; })) sources.push(s); }); });
+        return kgraphCommon.tooltip({heading: a.label + " → " + b.label + ": " + list.length + " " + words.visits_word,
+                                     kind: words.visit, rows: rows, url: null, sources: sources, iri: ""}, words);
+      }, {sticky: true});
       line.on("click", function () { select(list[0].place, "map"); });
       line.addTo(arcLayer);
-      line.getElement().classList.add("kg-arc");
     });
     data.partnerships.forEach(function (p) {
       if (!inWindow(p.start, null) && (state.from || state.to)) return;
       var a = placeById[p.a], b = placeById[p.b];
-      var line = L.polyline([[a.lat, a.long], [b.lat, b.long]], {color: "#2c7fb8", weight: 1.2, dashArray: "4 4", opacity: 0.6});
-      line.bindTooltip(kgraphCommon.tooltip({heading: p.label, kind: words.partnership, rows: p.start ? [["", p.start]] : [],
-                                             url: null, sources: p.sources, iri: ""}, words), {sticky: true});
+      var line = L.polyline([[a.lat, a.long], [b.lat, b.long]], {color: "#2c7fb8", weight: 1.2, dashArray: "4 4", opacity: 0.6,
+                                                                  className: "kg-partnership", renderer: lineRenderer});
+      line.bindTooltip(function () {
+        return kgraphCommon.tooltip({heading: p.label, kind: words.partnership, rows: p.start ? [["", p.start]] : [],
+                                     url: null, sources: p.sources, iri: ""}, words);
+      }, {sticky: true});
       line.addTo(lineLayer);
-      line.getElement().classList.add("kg-partnership");
     });
     var undrawn = data.off_map.visits.filter(function (v) { return inWindow(v.start, v.end); }).length;
     mapCounts = {arcs: order.length, visits: visitCount, undrawn: undrawn, markers: Object.keys(markers).length};
@@ -500,8 +507,9 @@ EXPLORE_JS = r"""
     readWindow();
   };
   api.select = function (id) { select(id, "api"); };
-  api.map = map; api.timeline = timeline; api.network = net;
+  api.map = map; api.markers = markers; api.timeline = timeline; api.network = net;
   readWindow();
+  window.kgraphReady = performance.now();  // for the benchmark: navigation start to every panel drawn
   document.body.dataset.ready = "true";
 })();
 """

@@ -223,3 +223,36 @@ def test_browser_large_view_is_laid_out_in_python(browser, tmp_path):
     report = _open(browser, tmp_path / "big.html")
     assert report == {"nodes": 1200, "edges": 1199, "requests": [], "errors": []}
     assert browser.execute_script("return kgraph.network.physics.options.enabled") is False
+
+
+@pytest.mark.browser
+def test_browser_legend_layout_and_focus(browser, store, tmp_path):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from kgraph.analyse import network_for
+
+    graph = network_for(store)
+    path = tmp_path / "v.html"
+    focus = "https://w3id.org/kgraph/id/place/lowecz"
+    write_html(graph, path, focus=focus)
+
+    def settled_positions():
+        browser.get(path.as_uri())
+        WebDriverWait(browser, 30).until(lambda d: d.execute_script(
+            "return document.getElementById('network').dataset.settled === 'true'"))
+        return browser.execute_script("return kgraph.network.getPositions()")
+
+    first = settled_positions()
+    # the legend: each node kind's shape and colour, and the edge colours
+    shapes = browser.execute_script("return [...document.querySelectorAll('#legend i')].map(i => i.className)")
+    assert {"shape-dot", "shape-square", "shape-triangle", "shape-star", "edge"} <= set(shapes)
+    assert browser.execute_script("return document.querySelector('#legend [data-kind=edge-visit]') !== null")
+    # settled: physics off, nothing moves; the focus is selected and centred
+    assert browser.execute_script("return kgraph.network.physics.options.enabled") is False
+    assert browser.execute_script("return kgraph.network.getSelectedNodes()") == [focus]
+    centre = browser.execute_script("return kgraph.network.getViewPosition()")
+    assert abs(centre["x"] - first[focus]["x"]) < 1 and abs(centre["y"] - first[focus]["y"]) < 1
+    browser.execute_script("return new Promise(r => setTimeout(r, 500))")
+    assert browser.execute_script("return kgraph.network.getPositions()") == first
+    # and the same graph opens the same way again
+    assert settled_positions() == first
