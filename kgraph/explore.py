@@ -283,6 +283,13 @@ def _country_rings() -> list[list[tuple[float, float]]]:
         for index in indexes:
             part = arcs[index] if index >= 0 else arcs[~index][::-1]
             points.extend(part if not points else part[1:])
+        for k in range(1, len(points)):  # continuous across the antimeridian (Russia, Fiji)
+            x, y = points[k]
+            while x - points[k - 1][0] > 180:
+                x -= 360
+            while x - points[k - 1][0] < -180:
+                x += 360
+            points[k] = (x, y)
         return points
 
     rings = []
@@ -335,6 +342,16 @@ EXPLORE_JS = r"""
     map = L.map("map", {zoomSnap: 0.25, worldCopyJump: false, attributionControl: false, preferCanvas: false});
     var outlines = topojson.feature(JSON.parse(document.getElementById("kgraph-countries").textContent),
                                     JSON.parse(document.getElementById("kgraph-countries").textContent).objects.countries);
+    // rings that cross the antimeridian (Russia, Fiji) are made continuous, or they would streak across the map
+    outlines.features.forEach(function (f) {
+      var g = f.geometry, polygons = !g ? [] : g.type === "Polygon" ? [g.coordinates] : g.type === "MultiPolygon" ? g.coordinates : [];
+      polygons.forEach(function (polygon) { polygon.forEach(function (ring) {
+        for (var k = 1; k < ring.length; k++) {
+          while (ring[k][0] - ring[k - 1][0] > 180) ring[k][0] -= 360;
+          while (ring[k][0] - ring[k - 1][0] < -180) ring[k][0] += 360;
+        }
+      }); });
+    });
     L.geoJSON(outlines, {style: {color: "#b9b9b0", weight: 0.6, fillColor: "#f2f2ee", fillOpacity: 1}, interactive: false}).addTo(map);
     lineLayer = L.layerGroup().addTo(map);
     // many lines: one canvas draws them faster than thousands of SVG paths (markers stay SVG elements)
@@ -448,7 +465,7 @@ EXPLORE_JS = r"""
     itemsInWindow = view.length;
     api.timelineView = view;
   }
-  document.getElementById("undated").textContent = data.undated_items ? data.undated_items + " " + words.undated : "";
+  document.getElementById("undated").textContent = has("timeline") && data.undated_items ? data.undated_items + " " + words.undated : "";
 
   // --- the network
   var net = null;
