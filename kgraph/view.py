@@ -263,12 +263,13 @@ def network_payload(G: nx.MultiDiGraph, *, title: str = "kgraph", lang: str = "p
                     "barnesHut": {"gravitationalConstant": -6000, "springLength": 140, "avoidOverlap": 0.4}},
         "edges": {"smooth": False if large else {"type": "dynamic"}, "font": {"size": 9}},
         # labels of crowded nodes appear as one zooms in, instead of piling up around a hub
-        "nodes": {"font": {"size": 12}, "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 18,
-                                                                                      "drawThreshold": 7}}},
+        "nodes": {"font": {"size": 12}, "scaling": {"min": 8, "max": 40, "label": {"enabled": True, "min": 10, "max": 40,
+                                                                                      "drawThreshold": 5}}},
         "interaction": {"hover": not large, "tooltipDelay": 150, "hideEdgesOnDrag": large},
     }
-    for record in net.nodes:
-        record.setdefault("value", 1.0 + G.degree(record["id"]) if sizes is None else record.get("value", 0.0))
+    if sizes is None:  # size (and label size) by links, on a log scale: hubs and their neighbours readable first
+        for record in net.nodes:
+            record["value"] = round(1.0 + math.log2(1 + G.degree(record["id"])), 3)
     kinds = {data.get("kind") for _, data in G.nodes(data=True)}
     legend = [{"kind": kind, "label": style[lang], "color": style["color"], "shape": style["shape"]}
               for kind, style in STYLES.items() if kind in kinds]
