@@ -445,10 +445,12 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
 
 
 def data_fingerprint(data_dir: Path | str) -> str:
-    """Digest of every file under `data_dir` (names and bytes): changes when the records do."""
+    """Digest of every file under `data_dir` (names and bytes): changes when the records do. The review
+    queue (data/review/) and hidden files are left out: they are not records."""
     data_dir = Path(data_dir)
     digest = hashlib.sha256()
-    for path in sorted(p for p in data_dir.rglob("*") if p.is_file()):
+    for path in sorted(p for p in data_dir.rglob("*") if p.is_file() and not any(
+            part.startswith(".") or part == "review" for part in p.relative_to(data_dir).parts)):
         digest.update(path.relative_to(data_dir).as_posix().encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

@@ -60,13 +60,16 @@ def graph_options(func):
 
 
 def _store(data_dir: Path | None, store_dir: Path):
-    """Open the store, building it first when it is missing or when --data has changed since."""
+    """Open the store, building it first when it is missing or when the records a command reads (--data, else
+    ./data or the packaged data) are not the ones it was built from: an answer is never older than the records."""
     from kgraph.build import build, data_fingerprint
+    from kgraph.resources import default_data_dir
     from kgraph.store import open_store, read_manifest, store_exists
 
     previous = read_manifest(store_dir) if store_exists(store_dir) else None
-    if previous is None or (data_dir is not None and previous.fingerprint != data_fingerprint(data_dir)):
-        manifest = build(data_dir, store_dir, extracted=previous.extracted if previous else ())
+    records = data_dir or default_data_dir()
+    if previous is None or previous.fingerprint != data_fingerprint(records):
+        manifest = build(records, store_dir, extracted=previous.extracted if previous else ())
         click.echo(f"built {manifest.quads} quads from {manifest.data_dir} into {store_dir}", err=True)
     return open_store(store_dir)
 
@@ -156,9 +159,15 @@ def query(query, query_file, params, fmt, limit, offset, curated_only, list_save
         text = _query_text(query, query_file)
         if text is None:
             raise click.UsageError("give a saved query name, SPARQL text, --file FILE or '-' (see --list)")
-        result = run_query(open_graph(), text, _params(params), include_extracted=not curated_only,
-                           limit=limit, offset=offset)
+        graph = open_graph()
+        bound = _params(params)
+        result = run_query(graph, text, bound, include_extracted=not curated_only, limit=limit, offset=offset)
         click.echo(render(result, fmt), nl=False)
+        if not result.rows and bound:
+            from kgraph.query import unknown_names
+
+            for warning in unknown_names(graph, text, bound, include_extracted=not curated_only):
+                click.echo(f"warning: {warning}", err=True)  # no rows because a name matches nothing: say which
     except KgraphError as e:
         _fail(e)
 

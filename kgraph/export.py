@@ -8,7 +8,7 @@ import json
 import re
 
 import pyoxigraph as ox
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
 from kgraph.errors import ExportError
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, PREFIXES
@@ -42,20 +42,37 @@ def export_graph(store: ox.Store, fmt: str, *, include_extracted: bool = True) -
         lines = sorted({str(ox.Triple(q.subject, q.predicate, q.object)) for q in quads})
         return ("".join(f"{line} .\n" for line in lines)).encode("utf-8")
     if fmt == "trig":
-        target = Dataset()
-        for q in quads:
-            target.graph(to_rdflib(q.graph_name)).add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return _trig(quads)
     else:
         target = Graph()
         for q in quads:
             target.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
     for prefix, namespace in PREFIXES.items():
-        target.bind(prefix, namespace, override=True)
+        target.bind(prefix, namespace, override=True, replace=True)
     rdflib_format = {"turtle": "turtle", "jsonld": "json-ld", "trig": "trig"}[fmt]
     data = target.serialize(format=rdflib_format, encoding="utf-8")
     if fmt == "jsonld":
         data = _stable_json(data)
     return data if data.endswith(b"\n") else data + b"\n"
+
+
+def _trig(quads) -> bytes:
+    """TriG with the graphs in IRI order, each written by rdflib's Turtle writer: rdflib's own TriG
+    writer orders graphs by hash, so two runs could differ (PYTHONHASHSEED)."""
+    by_graph: dict[str, Graph] = {}
+    for q in quads:
+        graph = by_graph.setdefault(q.graph_name.value, Graph())
+        graph.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+    prefixes, blocks = set(), []
+    for name in sorted(by_graph):
+        graph = by_graph[name]
+        for prefix, namespace in PREFIXES.items():
+            graph.bind(prefix, namespace, override=True, replace=True)
+        body = graph.serialize(format="turtle")
+        prefixes |= {line for line in body.splitlines() if line.startswith("@prefix")}  # rdflib may add its own
+        lines = [line for line in body.splitlines() if not line.startswith("@prefix")]
+        blocks.append(f"<{name}> {{\n" + "\n".join(("    " + line) if line else "" for line in lines).strip("\n") + "\n}\n")
+    return ("\n".join(sorted(prefixes)) + "\n\n" + "\n".join(blocks)).encode("utf-8")
 
 
 def _stable_json(data: bytes) -> bytes:

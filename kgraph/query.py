@@ -47,7 +47,7 @@ from kgraph.resources import queries_dir
 from kgraph.vocab import partnership_kind_ids, role_ids
 
 __all__ = ["Param", "SavedQuery", "QueryResult", "list_queries", "load_query", "bind_params", "run_query", "run_sparql",
-           "find_entity"]
+           "find_entity", "unknown_names"]
 
 PARAM_TYPES = ("name", "date", "lang", "role", "kind", "text")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s+(\w+)\s+(.*)$")
@@ -155,8 +155,10 @@ def load_query(name: str, *, internal: bool = False) -> SavedQuery:
     the pager's and the network's own queries, which users do not run by name)."""
     path = queries_dir() / ("internal" if internal else "") / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9-]+", name) or not path.is_file():
-        known = ", ".join(p.stem for p in sorted(queries_dir().glob("*.rq")))
-        raise QueryNotFound(f"no saved query named '{name}'; saved queries: {known}")
+        names = [p.stem for p in sorted(queries_dir().glob("*.rq"))]
+        close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close and not internal else ""
+        raise QueryNotFound(f"no saved query named '{name}'{hint}; saved queries: {', '.join(names)}")
     return parse_header(name, path.read_text(encoding="utf-8"), path)
 
 
@@ -181,6 +183,8 @@ def _term(param: Param, value: str | None):
             raise ParameterError(f"saved query needs --param {param.name}=... ({param.description})")
         return ox.Literal("")
     if param.type == "name":
+        if not search_key(value):  # an empty key would match every name: the filter would vanish
+            raise ParameterError(f"--param {param.name}={value!r}: holds no letter or digit; give a name")
         return ox.Literal(search_key(value))
     if param.type == "date":
         day = _parse_date(param.name, value, end=param.name in ("to", "until"))
@@ -382,6 +386,29 @@ def _walk_buckets(store, query: SavedQuery, substitutions: dict, run, limit: int
     if not result.variables:  # no bucket read: the columns of an empty answer
         result.variables = run({**substitutions, ox.Variable(query.page_by): _NO_MATCH}).variables
     return _page(result, limit, offset)
+
+
+def unknown_names(store, query: SavedQuery | str, params: dict[str, str], *, include_extracted: bool = True) -> list[str]:
+    """For each name parameter of a saved query whose value names no entity: what to tell the user,
+    with the closest names (a query that found no rows may be answering a misspelling)."""
+    if isinstance(query, str):
+        if not re.fullmatch(r"[a-z0-9-]+", query):
+            return []
+        query = load_query(query)
+    found = []
+    for name, value in sorted(params.items()):
+        param = query.params.get(name)
+        if param is None or param.type != "name" or not search_key(value):
+            continue
+        rows = run_sparql(store, _internal_query("entities-by-key"), {ox.Variable("key"): ox.Literal(search_key(value))},
+                          include_extracted=include_extracted).rows
+        if rows:
+            continue
+        try:
+            find_entity(store, value, include_extracted=include_extracted, option=f"--param {name}=")
+        except UnknownEntity as e:
+            found.append(str(e).replace(f"--param {name}= '", f"--param {name}='"))
+    return found
 
 
 def find_entity(store: ox.Store, name: str, *, include_extracted: bool = True, option: str = "--focus") -> str:

@@ -287,6 +287,11 @@ def _read_yaml_list(path: Path, text: str | None = None) -> _List:
     except UnicodeDecodeError as e:
         raise RecordError(path, None, f"not UTF-8 text ({e.reason}); save the file as UTF-8") from e
     try:
+        # records never need anchors and aliases; refused before composing, an alias "bomb" costs nothing
+        for token in yaml.scan(text, Loader=_Loader):
+            if isinstance(token, (yaml.AnchorToken, yaml.AliasToken)):
+                raise RecordError(path, token.start_mark.line + 1, "YAML anchors and aliases (&name, *name) are not "
+                                                                   "allowed in records; write the value out in full")
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
@@ -298,7 +303,11 @@ def _read_yaml_list(path: Path, text: str | None = None) -> _List:
         empty = _List()
         empty.line, empty.item_lines = 1, []
         return empty
-    data = _convert(node, path)
+    try:
+        data = _convert(node, path)
+    except RecursionError:
+        raise RecordError(path, node.start_mark.line + 1, "nested too deeply; a record is a mapping of fields, "
+                                                          "with lists and mappings a few levels deep") from None
     if not isinstance(data, _List):
         raise RecordError(path, getattr(data, "line", 1), "expected a list of records (each starting with '- id: ...')")
     return data

@@ -12,10 +12,12 @@ previous one in place and readers never see a half-written store.
 """
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
 import shutil
+import sys
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -31,6 +33,7 @@ __all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "open_store", "
 
 DEFAULT_STORE = Path(".kgraph")
 _CURRENT = "CURRENT"
+_LOCK = "BUILD.lock"  # held while a build writes; builds of one store run one after another
 
 
 @dataclass
@@ -83,6 +86,17 @@ class QuadStream(QuadLines):
         self.out.write(data)
 
 
+def _storage_error(error: BaseException) -> StoreError:
+    """What went wrong writing the database, said as the user can act on it."""
+    text = str(error)
+    if "No space left" in text or getattr(error, "errno", None) == 28:
+        return StoreError(f"the disk under the store is full ({text.splitlines()[0][:160]}); free some space "
+                          "or pass --store DIR on a disk with room (a build needs about 1 KB per quad, twice while it runs)")
+    if "Permission denied" in text or getattr(error, "errno", None) == 13:
+        return StoreError(f"the store directory is not writable ({text.splitlines()[0][:160]}); pass --store DIR")
+    return StoreError(f"the store rejected the graph's N-Quads ({text}); this is a kgraph bug, please report it")
+
+
 def _load_while_producing(db: ox.Store, produce: Callable[[QuadStream], dict | None]) -> tuple[str, dict]:
     """Run `produce` (which writes N-Quads into a QuadStream) while pyoxigraph's bulk loader
     parses them from a pipe in another thread: the loader runs in Rust without the GIL, so
@@ -114,7 +128,7 @@ def _load_while_producing(db: ox.Store, produce: Callable[[QuadStream], dict | N
             pass
         loader.join()
     if failure:
-        raise StoreError(f"the store rejected the graph's N-Quads ({failure[0]}); this is a kgraph bug, please report it")
+        raise _storage_error(failure[0])
     return stream.digest.hexdigest(), extra
 
 
@@ -128,8 +142,21 @@ def write_store(produce: Callable[[QuadStream], dict | None], store_dir: Path, *
     store_dir = Path(store_dir)
     try:
         store_dir.mkdir(parents=True, exist_ok=True)
+        lock = open(store_dir / _LOCK, "w")
     except OSError as e:
         raise StoreError(f"cannot create store directory {store_dir}: {e.strerror}; pass --store DIR") from e
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.stderr.write(f"another build is writing {store_dir}; waiting for it to finish\n")
+            fcntl.flock(lock, fcntl.LOCK_EX)  # builds one after another: none removes another's work
+        return _write_store_locked(produce, store_dir, data_dir=data_dir, records=records, fingerprint=fingerprint,
+                                   extracted=extracted)
+
+
+def _write_store_locked(produce, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str,
+                        extracted) -> Manifest:
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store_dir))
     try:
         db = ox.Store(str(staging / "oxigraph"))
@@ -141,17 +168,26 @@ def write_store(produce: Callable[[QuadStream], dict | None], store_dir: Path, *
         manifest = Manifest(build=f"build-{digest[:16]}", data_dir=data_dir, quads=sum(graphs.values()),
                             graphs=dict(sorted(graphs.items())), records={**records, **extra},
                             fingerprint=fingerprint, extracted=list(extracted))
-        (staging / "manifest.json").write_text(json.dumps(manifest.__dict__, indent=1, sort_keys=True), encoding="utf-8")
+        manifest_text = json.dumps(manifest.__dict__, indent=1, sort_keys=True)
+        (staging / "manifest.json").write_text(manifest_text, encoding="utf-8")
         final = store_dir / manifest.build
-        if final.exists():  # identical content was built before; keep one copy
-            shutil.rmtree(final)
-        os.replace(staging, final)
+        if final.is_dir() and (final / "oxigraph").is_dir():
+            # the same quads were built before (perhaps the live build): keep that copy, never delete it
+            # first (a power cut in between would leave no store); only its manifest is brought up to date
+            manifest_tmp = final / "manifest.json.tmp"
+            manifest_tmp.write_text(manifest_text, encoding="utf-8")
+            os.replace(manifest_tmp, final / "manifest.json")
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            if final.exists():  # a leftover without its database
+                shutil.rmtree(final)
+            os.replace(staging, final)
         pointer_tmp = store_dir / f"{_CURRENT}.tmp"
         pointer_tmp.write_text(manifest.build + "\n", encoding="utf-8")
         os.replace(pointer_tmp, store_dir / _CURRENT)
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
-        raise StoreError(f"cannot write store {store_dir}: {e}; check free space and permissions") from e
+        raise _storage_error(e) from e
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

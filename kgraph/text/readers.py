@@ -77,10 +77,13 @@ def detect_encoding(data: bytes, name: str, *, truncated: bool = False) -> str:
             continue
         polish = sum(c in _POLISH_LETTERS for c in text)
         controls = sum(0x80 <= ord(c) < 0xA0 or (ord(c) < 32 and c not in "\t\n\r\f") for c in text)
-        candidates.append((polish - 10 * controls, encoding))
+        candidates.append((polish - 10 * controls, encoding, controls / max(1, len(text))))
+    if candidates and min(share for _, _, share in candidates) > 0.01:
+        # text in any of these has next to no control characters; random or compressed bytes have many
+        raise ReadError(f"{name}: binary file (control bytes throughout); give a text or HTML file")
     if not candidates:
         raise ReadError(f"{name}: not UTF-8, cp1250 or ISO-8859-2 text; convert it to UTF-8 (iconv -t UTF-8)")
-    return max(candidates)[1]
+    return max(candidates)[:2][1]
 
 
 def decode_bytes(data: bytes, name: str) -> str:
