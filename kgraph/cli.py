@@ -80,6 +80,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         if not sep or not name:
             raise click.BadParameter(f"'{item}' is not NAME=VALUE", param_hint="--param")
+        try:
+            item.encode("utf-8")
+        except UnicodeEncodeError:  # bytes the terminal's encoding could not decode
+            raise click.BadParameter(f"{name}: the value is not UTF-8 text; check the terminal's encoding",
+                                     param_hint="--param") from None
         params[name.strip()] = value
     return params
 

@@ -216,7 +216,11 @@ def bind_params(query: SavedQuery | str, values: dict[str, str]) -> dict:
         if name not in used:
             raise ParameterError(f"--param {name}: the query has no variable ?{name}")
         if value.startswith("<") and value.endswith(">"):
-            bindings[ox.Variable(name)] = ox.NamedNode(value[1:-1])
+            try:
+                bindings[ox.Variable(name)] = ox.NamedNode(value[1:-1])
+            except ValueError as e:
+                raise ParameterError(f"--param {name}={value!r}: not an IRI ({e}); write <http://...> without spaces, "
+                                     "or the value without <> for a string") from None
         else:
             bindings[ox.Variable(name)] = ox.Literal(value)
     return bindings
@@ -241,9 +245,23 @@ def _dataset(store, include_extracted: bool) -> dict:
     return {"default_graph": _graphs(include_extracted)}
 
 
+# What SPARQL text says once strings, IRIs and comments are taken out (to look for keywords in it).
+_NOT_KEYWORDS = re.compile(r'"""(?:.|\n)*?"""|\'\'\'(?:.|\n)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query calls another endpoint (SERVICE): a query would make the machine fetch a URL."""
+    return _SERVICE.search(_NOT_KEYWORDS.sub(" ", text)) is not None
+
+
 def run_sparql(store: ox.Store, text: str, substitutions: dict | None = None, *,
                include_extracted: bool = True, hidden: tuple[str, ...] = ()) -> QueryResult:
-    """Run SPARQL on the store's ontology, curated (and extracted) graphs."""
+    """Run SPARQL on the store's ontology, curated (and extracted) graphs. SERVICE is refused on the local
+    store: a query (from a user, a file, a web form) must not make this machine fetch URLs."""
+    if isinstance(store, ox.Store) and uses_service(text):
+        raise QueryError("SERVICE (a federated query to another endpoint) is not allowed: kgraph queries read the "
+                         "local graph only; run such a query on the other endpoint itself")
     try:
         answer = store.query(text, **_dataset(store, include_extracted), substitutions=substitutions or None)
     except SyntaxError as e:
@@ -255,12 +273,16 @@ def run_sparql(store: ox.Store, text: str, substitutions: dict | None = None, *,
         raise QueryError(f"query failed: {message}") from e
     if isinstance(answer, ox.QueryBoolean):
         return QueryResult(kind="ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = [v.value for v in answer.variables]
-        keep = [i for i, v in enumerate(variables) if v not in hidden]
-        rows = [[solution[i] for i in keep] for solution in answer]
-        return QueryResult(kind="select", variables=[variables[i] for i in keep], rows=rows)
-    return QueryResult(kind="graph", triples=list(answer))
+    try:  # answers are read lazily: a truncated or malformed one (from an endpoint) shows up here
+        if isinstance(answer, ox.QuerySolutions):
+            variables = [v.value for v in answer.variables]
+            keep = [i for i, v in enumerate(variables) if v not in hidden]
+            rows = [[solution[i] for i in keep] for solution in answer]
+            return QueryResult(kind="select", variables=[variables[i] for i in keep], rows=rows)
+        return QueryResult(kind="graph", triples=list(answer))
+    except (SyntaxError, ValueError, OSError) as e:
+        raise QueryError(f"the answer could not be read ({str(e).splitlines()[0][:160]}); "
+                         "the endpoint may have cut it short: try again, or ask for less") from e
 
 
 def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] | None = None, *,

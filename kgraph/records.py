@@ -286,6 +286,8 @@ def _read_yaml_list(path: Path, text: str | None = None) -> _List:
         text = path.read_text(encoding="utf-8") if text is None else text
     except UnicodeDecodeError as e:
         raise RecordError(path, None, f"not UTF-8 text ({e.reason}); save the file as UTF-8") from e
+    except OSError as e:  # a directory, unreadable, gone meanwhile
+        raise RecordError(path, None, f"cannot read the records file ({e.strerror}); it must be a readable YAML file") from e
     try:
         # records never need anchors and aliases; refused before composing, an alias "bomb" costs nothing
         for token in yaml.scan(text, Loader=_Loader):

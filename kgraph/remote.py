@@ -94,13 +94,18 @@ def bind_in_text(text: str, substitutions: dict) -> str:
     return "".join(out)
 
 
+MAX_ANSWER_BYTES = int(float(os.environ.get("KGRAPH_MAX_ANSWER_MB", "1024")) * (1 << 20))
+
+
 def _session(retries: int):
     import requests
     from requests.adapters import HTTPAdapter
     from urllib3.util.retry import Retry
 
     session = requests.Session()
-    retry = Retry(total=retries, connect=retries, read=retries, backoff_factor=0.5,
+    # connections are retried, and answers the server says to try again; a read that timed out is not
+    # (a query the server is still working on would be sent again, and --timeout would mean several times itself)
+    retry = Retry(total=retries, connect=retries, read=0, backoff_factor=0.5,
                   status_forcelist=(429, 502, 503, 504), allowed_methods=None, raise_on_status=False)
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.mount("https://", HTTPAdapter(max_retries=retry))
@@ -113,8 +118,24 @@ def _session(retries: int):
 def _send(session, method: str, url: str, what: str, timeout: float, **kwargs):
     import requests
 
+    deadline = time.monotonic() + timeout
     try:
-        response = session.request(method, url, timeout=timeout, **kwargs)
+        response = session.request(method, url, timeout=timeout, stream=True, **kwargs)
+        # the whole answer within the timeout (requests' timeout is per read: a server sending a byte a second
+        # would never be cut off), and no bigger than the cap
+        chunks, size = [], 0
+        read = getattr(response.raw, "read1", None)  # what has arrived, however little: a trickle is noticed
+        for chunk in iter(lambda: read(1 << 16), b"") if read else response.iter_content(1 << 16):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > MAX_ANSWER_BYTES:
+                response.close()
+                raise RemoteError(f"{url} sent more than {MAX_ANSWER_BYTES >> 20} MB for {what}; ask for less "
+                                  "(LIMIT, --limit) or raise KGRAPH_MAX_ANSWER_MB")
+            if time.monotonic() > deadline:
+                response.close()
+                raise requests.exceptions.Timeout(f"answer not complete after {timeout:g} s")
+        response._content = b"".join(chunks)
     except requests.exceptions.ConnectionError as e:
         raise RemoteError(f"cannot reach {url}: {_reason(e)}; is the server running and the URL right?") from e
     except requests.exceptions.Timeout as e:
@@ -189,6 +210,11 @@ def push(store: ox.Store, url: str, graphs, *, replace: bool = False, into: str 
     """
     session = _session(retries)
     sent = {}
+    from urllib.parse import urlparse
+
+    if urlparse(url).path in ("", "/"):
+        raise RemoteError(f"{url} is a server's root, not its Graph Store; give the store's URL "
+                          f"(Oxigraph server: {url.rstrip('/')}/store, Fuseki: .../DATASET/data)")
     for number, graph in enumerate(graphs):
         buffer = io.BytesIO()
         triples = sorted((ox.Triple(q.subject, q.predicate, q.object)
@@ -216,7 +242,15 @@ def find_server() -> str:
 
 
 def start_server(location: Path, host: str, port: int, *, timeout_s: float | None = None) -> subprocess.Popen:
-    """`oxigraph serve-read-only` on a built store; the default graph is the union of its graphs."""
+    """`oxigraph serve-read-only` on a built store; the default graph is the union of its graphs.
+    A port another program holds is refused first (else the readiness check would talk to that program)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as e:
+            raise RemoteError(f"cannot listen on {host}:{port} ({e.strerror}); another server may be there: "
+                              "stop it or choose another --port") from None
     command = [find_server(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
                "--union-default-graph"]
     if timeout_s:

@@ -139,3 +139,91 @@ def test_kill_9_during_a_build_leaves_the_previous_store(tmp_path, data_dir, aft
     build(data_dir, store)
     assert not [p for p in store.iterdir() if p.name.startswith("staging-")]
     assert len([p for p in store.iterdir() if p.name.startswith("build-")]) == 1
+
+
+def _http_server(handler_body):
+    """A one-off HTTP server on a free loopback port, answering each request with `handler_body(conn)`."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+
+    def serve():
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=handler_body, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener, f"http://127.0.0.1:{listener.getsockname()[1]}"
+
+
+def test_an_endpoint_that_trickles_is_cut_off_at_the_timeout(runner):
+    import time
+
+    def trickle(conn):
+        conn.recv(65536)
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\n\r\n")
+        try:
+            for _ in range(60):
+                conn.sendall(b" ")
+                time.sleep(0.5)
+        except OSError:
+            pass
+        conn.close()
+
+    listener, url = _http_server(trickle)
+    started = time.monotonic()
+    result = runner.invoke(cli, ["query", "who-visited-where", "--endpoint", f"{url}/query", "--timeout", "2"])
+    listener.close()
+    assert result.exit_code == 1 and "did not answer" in result.output and "Traceback" not in result.output
+    assert time.monotonic() - started < 8
+
+
+def test_a_truncated_answer_is_a_clear_error(runner):
+    def truncated(conn):
+        conn.recv(65536)
+        body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"uri","value":"http://a'
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: "
+                     + str(len(body)).encode() + b"\r\n\r\n" + body)
+        conn.close()
+
+    listener, url = _http_server(truncated)
+    result = runner.invoke(cli, ["query", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", f"{url}/query"])
+    listener.close()
+    assert result.exit_code == 1 and "could not be read" in result.output and "Traceback" not in result.output
+
+
+def test_push_to_a_servers_root_names_the_graph_store(runner, store_dir):
+    result = runner.invoke(cli, ["push", "--endpoint", "http://127.0.0.1:9", "--store", str(store_dir)])
+    assert result.exit_code == 1 and "not its Graph Store" in result.output and "/store" in result.output
+
+
+def test_serve_on_a_busy_port_says_so(tmp_path, store_dir):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        result = _kgraph("serve", "--port", str(port), "--store", str(store_dir), cwd=tmp_path)
+    assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
+    assert "SPARQL endpoint" not in result.stdout
+
+
+def test_local_queries_do_not_call_other_endpoints(store):
+    from kgraph.errors import QueryError
+
+    with pytest.raises(QueryError, match="SERVICE"):
+        run_query(store, "SELECT * WHERE { SERVICE <http://127.0.0.1:9/internal?secret=1> { ?s ?p ?o } }")
+
+
+def test_a_directory_instead_of_a_records_file(data_dir):
+    (data_dir / "places.yaml").unlink()
+    (data_dir / "places.yaml").mkdir()
+    with pytest.raises(RecordError, match="places.yaml: cannot read the records file"):
+        load_records(data_dir)
