@@ -295,7 +295,7 @@ BUCKET_MAX = 100
 
 
 def add_event_index(add, events, minter: IriMinter) -> None:
-    """The date index of `events`: (iri, start, end, not_after, entity iris) tuples.
+    """The date index of `events`: (iri, start, end, not_after, entity iris, class) tuples.
 
     Each event gets kgi:sortDay and kgi:endDay (xsd:date, comparable whatever
     the precision of its schema:startDate), and kgi:entry links to its date bucket
@@ -303,12 +303,15 @@ def add_event_index(add, events, minter: IriMinter) -> None:
     entity it involves (place and its country, visitors, hosts, participants, the
     cities the visitors come from). Paged queries start from one entry (LATERAL),
     so the engine reads one bucket's events, or one person's, instead of sorting
-    them all; a bucket knows the latest end day of its events, so date windows skip it.
+    them all; a bucket knows the latest end day of its events, so date windows skip it. kgi:type is the
+    event's own class (the most specific one): a query reads it instead of walking rdfs:subClassOf,
+    which some engines (Virtuoso 7) evaluate wrongly next to an OPTIONAL.
     """
-    days = [event_days(start, end, not_after) for _, start, end, not_after, _ in events]
+    days = [event_days(start, end, not_after) for _, start, end, not_after, _, _ in events]
     per_month = Counter(sort_day.strftime("%Y-%m") for sort_day, _ in days if sort_day)
     latest: dict[str, date | None] = {}
-    for (node, _, _, _, entities), (sort_day, end_day) in zip(events, days):
+    for (node, _, _, _, entities, cls), (sort_day, end_day) in zip(events, days):
+        add(node, KGI.type, cls)
         if sort_day is None:
             key = UNDATED
         else:
@@ -371,12 +374,13 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
         return list(dict.fromkeys(filter(None, nodes)))
 
     events = [(minter.record("event", e.id), e.start, e.end, e.not_after,
-               involved(iri.get(e.location), [iri[r] for r in e.visitors], [iri[r] for r in (*e.hosts, *e.participants)]))
+               involved(iri.get(e.location), [iri[r] for r in e.visitors], [iri[r] for r in (*e.hosts, *e.participants)]),
+               EVENT_CLASSES[e.type])
               for e in records.events]
     stats = None
     if extractions is not None:
         stats, extracted_events = add_extracted_graph(quad_adder(sink, EXTRACTED_GRAPH), extractions, records, minter, iri)
-        events += [(node, start, end, not_after, involved(place, visitors))
+        events += [(node, start, end, not_after, involved(place, visitors), KGO.Visit)
                    for node, start, end, not_after, place, visitors in extracted_events]
     add = quad_adder(sink, INDEX_GRAPH)
     add_event_index(add, events, minter)

@@ -285,6 +285,27 @@ def run_sparql(store: ox.Store, text: str, substitutions: dict | None = None, *,
                          "the endpoint may have cut it short: try again, or ask for less") from e
 
 
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\((?:[^()]|\([^()]*\))*?;\s*separator\s*=\s*"([^"]*)"\s*\)\s*AS\s+\?(\w+)', re.I)
+
+
+def _as_sets(result: QueryResult, query: SavedQuery) -> QueryResult:
+    """A saved query's GROUP_CONCAT columns hold sets: their items sorted, and an empty one unbound. SPARQL
+    leaves the order of the items to the engine, and engines differ on an empty group ("" or unbound), so
+    this is what makes Oxigraph and Virtuoso give the same rows."""
+    columns = {name: separator for separator, name in _GROUP_CONCAT.findall(query.text)}
+    at = {k: columns[v] for k, v in enumerate(result.variables) if v in columns}
+    if not at or result.kind != "select":
+        return result
+    for row in result.rows:
+        for k, separator in at.items():
+            term = row[k]
+            if term is None:
+                continue
+            items = sorted(set(term.value.split(separator))) if term.value else []
+            row[k] = ox.Literal(separator.join(items)) if items else None
+    return result
+
+
 def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] | None = None, *,
               include_extracted: bool = True, limit: int | None = None, offset: int = 0) -> QueryResult:
     """Run a saved query (by object or name) or SPARQL text with bound parameters.
@@ -308,7 +329,8 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
         return _page(run_sparql(store, query, substitutions, include_extracted=include_extracted), limit, offset)
     hidden = tuple(query.params) + ((query.page_by, _HUB.value) if query.page_by else ())
     def run(subs: dict) -> QueryResult:
-        return run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted, hidden=hidden)
+        return _as_sets(run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted,
+                                   hidden=hidden), query)
 
     if getattr(store, "remote", False):
         # A remote endpoint gets the plain SPARQL 1.1 form (no date index walk, no LATERAL),
@@ -316,7 +338,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
         text = conditional_text(query.text, substitutions)
         if limit is not None or offset:
             text += f"\nLIMIT {int(limit) if limit is not None else 10**12} OFFSET {int(offset)}"
-        return run_sparql(store, text, substitutions, include_extracted=include_extracted, hidden=hidden)
+        return _as_sets(run_sparql(store, text, substitutions, include_extracted=include_extracted, hidden=hidden), query)
     direct = False  # a driving entity with few facts: fetch its rows and sort them in one go
     for param in query.drives:
         key = substitutions[ox.Variable(param)]

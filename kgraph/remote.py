@@ -155,6 +155,20 @@ def _reason(error: Exception) -> str:
     return (match.group(1) if match else text.splitlines()[0])[:160]
 
 
+def _canonical_booleans(content: bytes) -> bytes:
+    """xsd:boolean values as "true"/"false": Virtuoso writes the other lexical forms, "1" and "0"."""
+    if b"XMLSchema#boolean" not in content:
+        return content
+    import json
+
+    answer = json.loads(content)
+    for row in answer.get("results", {}).get("bindings", []):
+        for value in row.values():
+            if value.get("datatype") == "http://www.w3.org/2001/XMLSchema#boolean" and value.get("value") in ("1", "0"):
+                value["value"] = "true" if value["value"] == "1" else "false"
+    return json.dumps(answer).encode("utf-8")
+
+
 class Endpoint:
     """A SPARQL 1.1 Protocol endpoint that answers like a read-only pyoxigraph Store."""
 
@@ -173,15 +187,20 @@ class Endpoint:
         bound = bind_in_text(text, substitutions or {})
         # the same dataset as the local store: these graphs as the default graph, and as named graphs for GRAPH ?g
         params = [(kind, g.value) for kind in ("default-graph-uri", "named-graph-uri") for g in (default_graph or [])]
-        # Accept both result kinds: the endpoint answers in the one that fits the query form
-        accept = "application/sparql-results+json, application/n-triples;q=0.9"
-        response = _send(self._session, "POST", self.url, "the query", self.timeout, params=params,
-                         data=bound.encode("utf-8"),
-                         headers={"Content-Type": "application/sparql-query; charset=utf-8", "Accept": accept})
+        # the result kind of the query form: Virtuoso answers a CONSTRUCT asked with a results type in that type
+        from kgraph.query import _NOT_KEYWORDS
+
+        graph_form = re.search(r"\b(CONSTRUCT|DESCRIBE)\b", _NOT_KEYWORDS.sub(" ", text), re.I) is not None
+        accept = "application/n-triples, text/turtle;q=0.9" if graph_form else "application/sparql-results+json"
+        # a form-encoded POST (SPARQL 1.1 Protocol, 2.1.2): every server takes it; Virtuoso 7 never answers a
+        # direct `application/sparql-query` POST
+        response = _send(self._session, "POST", self.url, "the query", self.timeout,
+                         data=[("query", bound.encode("utf-8"))] + [(k, v.encode("utf-8")) for k, v in params],
+                         headers={"Accept": accept})
         content_type = response.headers.get("Content-Type", "").split(";")[0].strip()
         try:
             if content_type in ("application/sparql-results+json", "application/json"):
-                return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+                return ox.parse_query_results(_canonical_booleans(response.content), format=ox.QueryResultsFormat.JSON)
             if content_type == "application/sparql-results+xml":
                 return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.XML)
             if content_type in ("application/n-triples", "text/plain", "text/turtle"):

@@ -37,25 +37,76 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A writable Oxigraph server (the kind an institution runs), empty at the start."""
+VIRTUOSO = Path("/usr/bin/virtuoso-t")
+_VIRTUOSO_INI = """[Database]
+DatabaseFile = {db}/virtuoso.db
+ErrorLogFile = {db}/virtuoso.log
+LockFile = {db}/virtuoso.lck
+TransactionFile = {db}/virtuoso.trx
+xa_persistent_file = {db}/virtuoso.pxa
+[TempDatabase]
+DatabaseFile = {db}/virtuoso-temp.db
+TransactionFile = {db}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{isql}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = .
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = /var/lib/virtuoso-opensource-7/vsp
+ServerThreads = 10
+Charset = UTF-8
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 60
+"""
+
+
+def _oxigraph(tmp_path_factory):
     port = free_port()
     process = subprocess.Popen([find_server(), "serve", "--location", str(tmp_path_factory.mktemp("oxigraph")),
                                 "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wait_until_listening(process, "127.0.0.1", port)
-    yield f"http://127.0.0.1:{port}"
+    return process, {"name": "oxigraph", "query": f"http://127.0.0.1:{port}/query", "store": f"http://127.0.0.1:{port}/store",
+                     "root": f"http://127.0.0.1:{port}"}
+
+
+def _virtuoso(tmp_path_factory):
+    if not VIRTUOSO.exists():
+        pytest.skip("Virtuoso tests need Debian's virtuoso-opensource (apt-get install virtuoso-opensource)")
+    db = tmp_path_factory.mktemp("virtuoso")
+    isql, http_port = free_port(), free_port()
+    (db / "virtuoso.ini").write_text(_VIRTUOSO_INI.format(db=db, isql=isql, http=http_port), encoding="utf-8")
+    process = subprocess.Popen([str(VIRTUOSO), "+foreground", "+configfile", str(db / "virtuoso.ini")], cwd=db,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    wait_until_listening(process, "127.0.0.1", http_port, seconds=60)
+    # the Graph Store endpoint writes as the SPARQL user: a throwaway database, so it may
+    subprocess.run(["isql-vt", f"127.0.0.1:{isql}", "dba", "dba", 'exec=grant SPARQL_UPDATE to "SPARQL";'],
+                   check=True, capture_output=True, timeout=60)
+    return process, {"name": "virtuoso", "query": f"http://127.0.0.1:{http_port}/sparql",
+                     "store": f"http://127.0.0.1:{http_port}/sparql-graph-crud", "root": f"http://127.0.0.1:{http_port}"}
+
+
+@pytest.fixture(scope="module", params=["oxigraph", "virtuoso"])
+def server(request, tmp_path_factory):
+    """A writable server store, empty at the start: Oxigraph server, and Virtuoso Open Source (the store behind
+    DBpedia), each on free loopback ports with a throwaway database."""
+    process, urls = (_oxigraph if request.param == "oxigraph" else _virtuoso)(tmp_path_factory)
+    yield urls
     process.terminate()
-    process.wait(timeout=10)
+    process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
 def pushed(server, store_dir):
     from click.testing import CliRunner
 
-    result = CliRunner().invoke(cli, ["push", "--endpoint", f"{server}/store", "--replace", "--store", str(store_dir)])
+    result = CliRunner().invoke(cli, ["push", "--endpoint", server["store"], "--replace", "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
-    return Endpoint(f"{server}/query")
+    return Endpoint(server["query"])
 
 
 def test_every_saved_query_answers_remotely_as_locally(pushed, store):
@@ -81,9 +132,9 @@ def test_views_and_exports_remotely_are_byte_identical(pushed, store):
 
 def test_push_replace_twice_leaves_one_copy(server, store_dir, runner, store):
     for _ in range(2):
-        assert runner.invoke(cli, ["push", "--endpoint", f"{server}/store", "--replace", "--store", str(store_dir)]).exit_code == 0
-    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-    assert run_query(Endpoint(f"{server}/query"), count).records() == run_query(store, count).records()
+        assert runner.invoke(cli, ["push", "--endpoint", server["store"], "--replace", "--store", str(store_dir)]).exit_code == 0
+    count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'https://w3id.org/kgraph/')) }"
+    assert run_query(Endpoint(server["query"]), count).records() == run_query(store, count).records()
 
 
 def test_commands_take_endpoint(pushed, runner, tmp_path):
@@ -109,7 +160,7 @@ def test_unreachable_or_bad_endpoint_is_one_clear_line(runner, url, message):
 
 
 def test_http_errors_name_the_status(server, runner):
-    result = runner.invoke(cli, ["query", "partners", "-p", "city=Kalisz", "--endpoint", f"{server}/nowhere"])
+    result = runner.invoke(cli, ["query", "partners", "-p", "city=Kalisz", "--endpoint", f"{server['root']}/nowhere"])
     assert result.exit_code == 1 and "404" in result.output
 
 
@@ -186,7 +237,7 @@ def test_serve_refuses_writes(served):
     assert update.status_code >= 400 and store.status_code >= 400
     count = requests.get(f"{served[1]}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                          headers={"Accept": "text/csv"}, timeout=10)
-    assert count.text.split()[1] == "3444"
+    assert count.text.split()[1] == "3460"
 
 
 def test_serve_under_concurrent_load(served):
@@ -217,11 +268,11 @@ def test_serve_reports_a_busy_port(store_dir, runner):
 
 
 def test_push_into_one_named_graph(server, store_dir, runner, store):
-    result = runner.invoke(cli, ["push", "--endpoint", f"{server}/store", "--graph", "urn:kgraph:everything",
+    result = runner.invoke(cli, ["push", "--endpoint", server["store"], "--graph", "urn:kgraph:everything",
                                  "--replace", "--store", str(store_dir)])
     assert result.exit_code == 0, result.output
     count = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH <urn:kgraph:everything> { ?s ?p ?o } }"
-    answer = Endpoint(f"{server}/query").query(count)  # the server's own dataset: kgraph's layer graphs are not named
+    answer = Endpoint(server["query"]).query(count)  # the server's own dataset: kgraph's layer graphs are not named
     remote = next(iter(answer))[0].value
     distinct = run_query(store, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }").records()[0]["n"]
     assert remote == distinct
@@ -242,7 +293,7 @@ def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
         assert all(p.exists() for p in served)  # the server's files were not deleted under it
         answer = requests.get(f"http://127.0.0.1:{port}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                               headers={"Accept": "text/csv"}, timeout=10)
-        assert answer.status_code == 200 and answer.text.split()[1] == "3444"
+        assert answer.status_code == 200 and answer.text.split()[1] == "3460"
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
