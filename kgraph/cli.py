@@ -614,6 +614,9 @@ def serve(host, port, timeout_s, data_dir, store_dir):
     from kgraph.remote import start_server, wait_until_listening
     from kgraph.store import current_build_path, mark_served
 
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: serving on {host}: anyone who can reach it can query the graph, and a query's SERVICE "
+                   "clause makes this machine fetch the URL it names; keep it to networks you trust", err=True)
     try:
         _store(data_dir, store_dir)  # builds it when missing or stale
         # a `kgraph build` while serving switches CURRENT but keeps this build until the server stops
