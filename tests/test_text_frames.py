@@ -43,6 +43,9 @@ ROLES = [
     ("W składzie: Burmistrz Śmigla - Anna Kowal, radna Ewa Sowa.", ("Anna Kowal", "burmistrz", "Śmigiel")),
     ("Gości powitał Zastępca Burmistrza Gminy Trzebnica Marek Kos.", ("Marek Kos", "zastępca burmistrza", "Trzebnica")),
     ("Przemawiał Prezydent Jan Wrona.", ("Jan Wrona", "prezydent", "Kalisz")),  # a bare office is the home town's
+    # one title and body before two names: both hold it
+    ("Gości przywitali wiceprzewodniczący Rady Miejskiej Opola Jan Nowak i Piotr Lis.",
+     ("Piotr Lis", "wiceprzewodniczący", "Rada Miejska Opola")),
 ]
 
 

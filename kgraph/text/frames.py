@@ -685,6 +685,11 @@ class DocumentFrames:
                 if prior is None or prior.label_ != "PERSON":
                     break
                 chain = prior.start - 1
+            if of is None and chain != t and chain >= sentence.start and doc[chain].ent_type_ == "ORG":
+                # "wiceprzewodniczący Rady Miejskiej A i B": the body named before the first of the names
+                org = next((o for o in ents if o.start <= chain < o.end), None)
+                if org is not None:
+                    of, chain = org._.kg_name, org.start - 1
             title = doc[chain] if chain >= sentence.start else None
             role = _role_name(title.text) if title is not None and title.is_lower else None
             if role and name not in self.person_role_of:
