@@ -28,6 +28,10 @@ VISITS = [
      {("Szkoła Podstawowa nr 2", "Opole"), ("Gimnazjum nr 5", "Opole")}, set()),
     ("Do Opola przyjechał dyrektor Jan Nowak, a o wizycie pisał Kurier Opolski.",
      {("Jan Nowak", "Opole")}, {("Kurier Opolski", "Opole")}),
+    # a participle clause about the person before it; being somewhere is not a visit
+    ("Burmistrz Jan Kos, będąc w zeszłym roku z wizytą w Kitzingen, zaprosił gości do Kalisza.",
+     {("Jan Kos", "Kitzingen")}, set()),
+    ("Anna Lis, będąc w zarządzie spółki w Opolu, nie przyjechała.", set(), {("Anna Lis", "Opole")}),
 ]
 
 

@@ -57,6 +57,7 @@ RULE_CONFIDENCE = {
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
+    "participle": 0.7,
 }
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
@@ -73,6 +74,8 @@ _GROUP_NOUNS = ("uczni", "uczennic", "nauczyciel", "opiekun", "przedstawiciel", 
 _PARTICIPATE = {"uczestniczyć", "udział"}
 # Verbs of coming (here): with no place named, the place is the scene or the publishing town.
 _COMING = {"przyjechać", "przybyć", "przylecieć", "zawitać", "przyjeżdżać", "przybywać"}
+# Participles of being somewhere on a visit: "będąc z wizytą w X", "przebywając w X".
+_VISITING_PARTICIPLES = {"będąc", "przebywając", "goszcząc"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
@@ -257,7 +260,7 @@ class DocumentFrames:
             post = self.person_post.get(visit["visitor"])
             # a visit mentioned in passing ("…, który w czerwcu odwiedził X") was the person's own
             if post is None or post[0] not in _HEADS_OF_TOWNS or post[1] not in self._city_names \
-                    or visit["evidence"]["rule"] == "relative":
+                    or visit["evidence"]["rule"] in ("relative", "participle"):
                 continue
             key = (search_key(post[1]), search_key(visit["place"]))
             if key[0] != key[1] and key not in known:
@@ -291,6 +294,7 @@ class DocumentFrames:
         when = self._date(sentence)
         self.last_when = when or self.last_when
         self._roles(sentence, ents)
+        self._participle_visits(sentence, ents, lowers)
         self._partnerships(sentence, ents, low)
         # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
         # unless it is in a relative clause ("…Marton Béla, który w czerwcu odwiedził Śmigiel"): that
@@ -494,6 +498,28 @@ class DocumentFrames:
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _participle_visits(self, sentence, ents, lowers) -> None:
+        """A visit told in a participle clause about the person before it: "Burmistrz X Jan Kowal, będąc w zeszłym
+        roku z wizytą w Kitzingen, zaprosił…", "…, przebywając w Martinie, …". Its date is its own, often none."""
+        doc, start = self.doc, sentence.start
+        for k, word in enumerate(lowers):
+            if word not in _VISITING_PARTICIPLES:
+                continue
+            place = next((e for e in ents if e.label_ == "CITY" and 0 < e.start - (start + k) <= 7
+                          and _governor(doc, e) in ("w", "we")), None)
+            if place is None or (word == "będąc" and "wizyt" not in " ".join(lowers[k:place.start - start])):
+                continue  # "będąc w" alone is being somewhere, not visiting ("będąc w zarządzie")
+            person = next((e for e in reversed(ents) if e.label_ == "PERSON" and e.end <= start + k
+                           and start + k - e.end <= 1), None)  # the name right before: "Jan Kowal, będąc…"
+            if person is not None:
+                self._visit(person._.kg_name, place._.kg_name, self._date_between(start + k, place.end), sentence,
+                            "participle")
+
+    def _date_between(self, begin: int, end: int):
+        """A date told inside tokens [begin, end) of the doc, else None."""
+        first, last = self.doc[begin].idx, self.doc[end - 1].idx + len(self.doc[end - 1])
+        return next((d for d in self.dates if first <= d.begin < last), None)
 
     def _relative_visit(self, sentence, ents, verb_at: int, when) -> bool:
         """ "A, który odwiedził X": A's visit to X, when a relative pronoun opens the clause of the verb."""
