@@ -8,6 +8,7 @@ records can never share an IRI. Web sources keep their own URL as IRI.
 from __future__ import annotations
 
 import hashlib
+import sys
 from collections import Counter, defaultdict
 from datetime import date
 from pathlib import Path
@@ -404,6 +405,9 @@ def build_dataset(records: Records) -> Dataset:
     return _parse(sink.text())
 
 
+SHACL_SLOW_ABOVE = 20_000  # records; beyond this SHACL validation takes minutes
+
+
 def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,
                   extractions: list[dict] | None = None, data_dir: str = "", fingerprint: str = "",
                   extracted=()) -> Manifest:
@@ -414,6 +418,12 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
     large builds pass shacl=False; records are checked when read either way.)
     """
     if shacl:
+        size = sum(len(getattr(records, name)) for name in ("places", "organisations", "people", "events", "partnerships"))
+        if size > SHACL_SLOW_ABOVE:
+            # pyshacl takes minutes here and prints nothing meanwhile: say so, and how to skip it
+            sys.stderr.write(f"checking {size:,} records against the SHACL shapes: pyshacl takes many minutes at this "
+                             "size (over 15 at 100,000); `kgraph build --no-shacl` skips it, and the records are checked "
+                             "when read either way\n")
         report = validate_graph(build_curated_graph(records))
         if not report.conforms:
             raise ValidationFailed(f"the graph built from {data_dir or 'the records'} violates {report.violations} SHACL "
