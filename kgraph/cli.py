@@ -596,11 +596,12 @@ def serve(host, port, timeout_s, data_dir, store_dir):
     """Serve the graph over the SPARQL 1.1 Protocol, read-only, with a query page in the browser.
 
     Runs the Oxigraph server (`oxigraph serve-read-only`, from PyPI) on the built
-    store: GET and POST queries, results as JSON, XML, CSV or TSV, CONSTRUCT as
-    Turtle or N-Triples. SPARQL Update and Graph Store writes are refused. The
-    default graph is the union of the graphs, as for `kgraph query`. Stops on
-    Ctrl-C or SIGTERM. A `kgraph build` meanwhile keeps the served build until
-    the server stops; restart `serve` to serve the new one.
+    store, behind kgraph's own front: GET and POST queries, results as JSON, XML,
+    CSV or TSV, CONSTRUCT as Turtle or N-Triples. SPARQL Update, Graph Store writes
+    and SERVICE (a query that would fetch another URL) are refused. The query page
+    loads nothing from the internet. The default graph is the union of the graphs,
+    as for `kgraph query`. Stops on Ctrl-C or SIGTERM. A `kgraph build` meanwhile
+    keeps the served build until the server stops; restart `serve` to serve the new one.
 
     \b
     Example:
@@ -608,45 +609,75 @@ def serve(host, port, timeout_s, data_dir, store_dir):
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
     """
     import os
-    import signal
-    import subprocess
+    import socket
+    import threading
 
-    from kgraph.remote import start_server, wait_until_listening
+    import uvicorn
+
+    from kgraph.remote import check_port_free, start_server, wait_until_listening
+    from kgraph.servepage import make_front
     from kgraph.store import current_build_path, mark_served
 
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo(f"warning: serving on {host}: anyone who can reach it can query the graph, and a query's SERVICE "
-                   "clause makes this machine fetch the URL it names; keep it to networks you trust", err=True)
+        click.echo(f"warning: serving on {host}: anyone who can reach it can query the graph; keep it to networks "
+                   "you trust", err=True)
     try:
+        check_port_free(host, port)
         _store(data_dir, store_dir)  # builds it when missing or stale
         # a `kgraph build` while serving switches CURRENT but keeps this build until the server stops
         marker = mark_served(store_dir, os.getpid())
-        process = start_server(current_build_path(store_dir), host, port, timeout_s=timeout_s)
+        with socket.socket() as probe:  # the Oxigraph server listens on a loopback port of its own
+            probe.bind(("127.0.0.1", 0))
+            inner = probe.getsockname()[1]
+        process = start_server(current_build_path(store_dir), "127.0.0.1", inner, timeout_s=timeout_s)
         try:
-            wait_until_listening(process, host, port)
+            wait_until_listening(process, "127.0.0.1", inner)
         except KgraphError:
             marker.unlink(missing_ok=True)
             raise
     except KgraphError as e:
         _fail(e)
+    server = uvicorn.Server(uvicorn.Config(make_front(f"http://127.0.0.1:{inner}", timeout=timeout_s),
+                                           host=host, port=port, log_level="warning", access_log=False))
+    died = threading.Event()
+
+    def watch():  # the server behind stopping by itself stops the front too
+        process.wait()
+        if not server.should_exit:
+            died.set()
+            server.should_exit = True
+    threading.Thread(target=watch, daemon=True).start()
+    import signal
+
+    # stop on SIGTERM as on Ctrl-C, from now on (uvicorn installs the same once it runs)
+    signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
+    front = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    front.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        front.bind((host, port))
+        front.listen(128)  # listening before the URL is printed: a client that connects at once waits, never refused
+    except OSError as e:
+        process.terminate()
+        marker.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror}); choose another --port")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"SPARQL endpoint: http://{shown}:{port}/query  (read-only)")
     click.echo(f"query page:      http://{shown}:{port}/")
     click.echo("Ctrl-C stops the server.", err=True)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
     try:
-        process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        click.echo("stopped", err=True)
-        return
+        server.run(sockets=[front])  # until Ctrl-C or SIGTERM
     finally:
+        server.should_exit = True
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except Exception:
+                process.kill()
         marker.unlink(missing_ok=True)
-    raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
+    if died.is_set():
+        raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
+    click.echo("stopped", err=True)
 
 
 @cli.command()

@@ -260,9 +260,8 @@ def find_server() -> str:
     return found
 
 
-def start_server(location: Path, host: str, port: int, *, timeout_s: float | None = None) -> subprocess.Popen:
-    """`oxigraph serve-read-only` on a built store; the default graph is the union of its graphs.
-    A port another program holds is refused first (else the readiness check would talk to that program)."""
+def check_port_free(host: str, port: int) -> None:
+    """RemoteError unless `host:port` can be listened on."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         try:
@@ -270,6 +269,12 @@ def start_server(location: Path, host: str, port: int, *, timeout_s: float | Non
         except OSError as e:
             raise RemoteError(f"cannot listen on {host}:{port} ({e.strerror}); another server may be there: "
                               "stop it or choose another --port") from None
+
+
+def start_server(location: Path, host: str, port: int, *, timeout_s: float | None = None) -> subprocess.Popen:
+    """`oxigraph serve-read-only` on a built store; the default graph is the union of its graphs.
+    A port another program holds is refused first (else the readiness check would talk to that program)."""
+    check_port_free(host, port)
     command = [find_server(), "serve-read-only", "--location", str(location), "--bind", f"{host}:{port}",
                "--union-default-graph"]
     if timeout_s:

@@ -1,5 +1,6 @@
 """Remote stores and `kgraph serve`, against real Oxigraph servers on loopback ports."""
 import http.server
+import json
 import signal
 import socket
 import subprocess
@@ -240,6 +241,50 @@ def test_serve_refuses_writes(served):
     assert count.text.split()[1] == "3460"
 
 
+def test_serve_refuses_service_and_fetches_nothing(served):
+    hits = []
+
+    class Trap(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+        do_GET = do_POST
+
+        def log_message(self, *args):
+            pass
+
+    trap = http.server.HTTPServer(("127.0.0.1", 0), Trap)
+    threading.Thread(target=trap.serve_forever, daemon=True).start()
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{trap.server_port}/internal?secret=1> {{ ?s ?p ?o }} }}"
+        for answer in (requests.get(f"{served[1]}/query", params={"query": query}, timeout=10),
+                       requests.post(f"{served[1]}/query", data={"query": query}, timeout=10),
+                       requests.post(f"{served[1]}/query", data=query.encode(),
+                                     headers={"Content-Type": "application/sparql-query"}, timeout=10)):
+            assert answer.status_code == 400 and "SERVICE" in answer.text
+    finally:
+        trap.shutdown()
+    assert hits == []
+
+
+@pytest.mark.browser
+def test_serve_query_page_works_offline(served, local_browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    local_browser.get_log("browser"), local_browser.get_log("performance")
+    local_browser.get(f"{served[1]}/")
+    options = [o.text for o in local_browser.find_elements("css selector", "#examples option")]
+    assert any(o.startswith("who-visited-where") for o in options)
+    local_browser.find_element("id", "run").click()
+    WebDriverWait(local_browser, 10).until(lambda d: d.find_element("id", "status").text == "10 rows")
+    assert len(local_browser.find_elements("css selector", "#results tr")) == 11
+    messages = [json.loads(e["message"])["message"] for e in local_browser.get_log("performance")]
+    requests_made = {m["params"]["request"]["url"] for m in messages if m["method"] == "Network.requestWillBeSent"}
+    assert all(url.startswith(served[1]) for url in requests_made), requests_made
+    assert [e for e in local_browser.get_log("browser") if e["level"] == "SEVERE"] == []
+
+
 def test_serve_under_concurrent_load(served):
     from benchmarks.load import run_load  # the load benchmark's own loop, smaller (results: benchmarks/LOAD.md)
 
@@ -298,3 +343,4 @@ def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
     assert not list(served[0].glob("SERVING-*"))
+
