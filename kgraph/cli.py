@@ -633,7 +633,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
         try:
             wait_until_listening(process, "127.0.0.1", inner)
         except KgraphError:
-            marker.unlink(missing_ok=True)
+            if marker is not None:
+                marker.unlink(missing_ok=True)
             raise
     except KgraphError as e:
         _fail(e)
@@ -658,7 +659,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
         front.listen(128)  # listening before the URL is printed: a client that connects at once waits, never refused
     except OSError as e:
         process.terminate()
-        marker.unlink(missing_ok=True)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
         raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror}); choose another --port")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"SPARQL endpoint: http://{shown}:{port}/query  (read-only)")
@@ -674,7 +676,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
                 process.wait(timeout=10)
             except Exception:
                 process.kill()
-        marker.unlink(missing_ok=True)
+        if marker is not None:
+            marker.unlink(missing_ok=True)
     if died.is_set():
         raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
     click.echo("stopped", err=True)

@@ -227,3 +227,34 @@ def test_a_directory_instead_of_a_records_file(data_dir):
     (data_dir / "places.yaml").mkdir()
     with pytest.raises(RecordError, match="places.yaml: cannot read the records file"):
         load_records(data_dir)
+
+
+def test_a_read_only_store_is_queried_and_served_and_not_rebuilt(tmp_path, data_dir):
+    if os.geteuid() != 0:
+        pytest.skip("needs root to mount a read-only tmpfs")
+    disk = tmp_path / "ro"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=50m", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("cannot mount a tmpfs here")
+    try:
+        build(data_dir, disk / "s")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        query = _kgraph("query", "partners", "-p", "city=Kalisz", "--store", str(disk / "s"), "--data", str(data_dir),
+                        cwd=tmp_path)
+        assert query.returncode == 0 and "Łowecz" in query.stdout
+        rebuild = _kgraph("build", "--store", str(disk / "s"), cwd=tmp_path)
+        assert rebuild.returncode == 1 and "Read-only file system" in rebuild.stderr and "Traceback" not in rebuild.stderr
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        serve = subprocess.Popen([sys.executable, "-m", "kgraph.cli", "serve", "--store", str(disk / "s"), "--data",
+                                  str(data_dir), "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert serve.stdout.readline().startswith("SPARQL endpoint:")
+        finally:
+            serve.terminate()
+            assert serve.wait(15) == 0 and "Traceback" not in serve.stderr.read()
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
