@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 from dataclasses import dataclass
 from datetime import date
 
@@ -92,7 +93,10 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             span = match.span()
-            if any(span[0] < e and s < span[1] for s, e in taken):
+            # an earlier pattern's date here? `taken` is kept sorted: look at the neighbours only (a long
+            # text has thousands of dates; testing them all made a 50 MB file quadratic)
+            at = bisect_left(taken, span)
+            if (at < len(taken) and taken[at][0] < span[1]) or (at > 0 and taken[at - 1][1] > span[0]):
                 continue
             groups = match.groupdict()
             month = int(groups["mnum"]) if groups.get("mnum") else MONTHS[groups["month"].lower()]
@@ -110,7 +114,7 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
                 continue
             if not stated and not groups.get("current") and reference and start > _plus_month(reference):
                 start, end = f"{year - 1}{start[4:]}", f"{year - 1}{end[4:]}"
-            taken.append(span)
+            insort(taken, span)
             found.append(DateMention(span[0], span[1], start, end, stated))
     return sorted(found, key=lambda d: d.begin)
 
