@@ -32,6 +32,10 @@ VISITS = [
     ("Burmistrz Jan Kos, będąc w zeszłym roku z wizytą w Kitzingen, zaprosił gości do Kalisza.",
      {("Jan Kos", "Kitzingen")}, set()),
     ("Anna Lis, będąc w zarządzie spółki w Opolu, nie przyjechała.", set(), {("Anna Lis", "Opole")}),
+    # a relative clause placing its antecedent by what it did there, not by where it lives
+    ("Dziękujemy tancerzom z Zespołu Tańca Ludowego Jedlina, którzy w Erfurcie wystąpili na festiwalu.",
+     {("Zespół Tańca Ludowego Jedlina", "Erfurt")}, set()),
+    ("Gościem był Jan Kowal, który w Opolu mieszka od lat.", set(), {("Jan Kowal", "Opole")}),
 ]
 
 

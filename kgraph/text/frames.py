@@ -76,6 +76,9 @@ _PARTICIPATE = {"uczestniczyć", "udział"}
 _COMING = {"przyjechać", "przybyć", "przylecieć", "zawitać", "przyjeżdżać", "przybywać"}
 # Participles of being somewhere on a visit: "będąc z wizytą w X", "przebywając w X".
 _VISITING_PARTICIPLES = {"będąc", "przebywając", "goszcząc"}
+# Verbs (by lemma) of doing something at a place one came to: performing, taking part, representing.
+_PRESENT_AT = {"reprezentować", "wystąpić", "występować", "uczestniczyć", "przebywać", "koncertować", "zagrać",
+               "startować", "rywalizować", "gościć", "zaprezentować", "prezentować"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
@@ -295,6 +298,7 @@ class DocumentFrames:
         self.last_when = when or self.last_when
         self._roles(sentence, ents)
         self._participle_visits(sentence, ents, lowers)
+        self._relative_presence(sentence, ents, lemmas, lowers)
         self._partnerships(sentence, ents, low)
         # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
         # unless it is in a relative clause ("…Marton Béla, który w czerwcu odwiedził Śmigiel"): that
@@ -498,6 +502,23 @@ class DocumentFrames:
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _relative_presence(self, sentence, ents, lemmas, lowers) -> None:
+        """ "…motorniczym z Zajezdni X, którzy w Stuttgarcie reprezentowali Polskę", "chór, który w Erfurcie
+        wystąpił": a relative clause placing its antecedent somewhere by what it did there (performed, took part,
+        represented), not by where it lives or works."""
+        doc, start = self.doc, sentence.start
+        for k, word in enumerate(lowers[:-3]):
+            if word not in _RELATIVE or lowers[k + 1] not in ("w", "we"):
+                continue
+            place = next((e for e in ents if e.label_ == "CITY" and e.start == start + k + 2), None)
+            if place is None or place.end - start >= len(lemmas) or lemmas[place.end - start] not in _PRESENT_AT:
+                continue
+            antecedent = [e for e in ents if e.end <= start + k and start + k - e.end <= 1 and (
+                e.label_ in ("PERSON", "ORG") or (e.label_ == "CITY" and _governor(doc, e) in ("z", "ze")))]
+            if antecedent and antecedent[-1]._.kg_name != place._.kg_name:
+                self._visit(antecedent[-1]._.kg_name, place._.kg_name, self._date_between(start + k, place.end + 1) or
+                            self._date(sentence), sentence, "relative")
 
     def _participle_visits(self, sentence, ents, lowers) -> None:
         """A visit told in a participle clause about the person before it: "Burmistrz X Jan Kowal, będąc w zeszłym
