@@ -282,11 +282,13 @@ def review_server(review_data, tmp_path):
 
 
 def _wait(driver, predicate, timeout=10):
-    from selenium.common.exceptions import TimeoutException
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
     try:
-        return WebDriverWait(driver, timeout).until(lambda d: predicate(d))
+        # the page re-renders after each answer: an element read a moment ago may be gone, so ask again
+        return WebDriverWait(driver, timeout, ignored_exceptions=(
+            NoSuchElementException, StaleElementReferenceException, AttributeError)).until(lambda d: predicate(d))
     except TimeoutException:
         raise AssertionError(f"the page did not get there; it says: {driver.find_element('id', 'status').text!r}") from None
 
