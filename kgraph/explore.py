@@ -542,9 +542,6 @@ _TEMPLATE = """<!DOCTYPE html>
 <style>{network_css}</style>
 <style>{common_css}</style>
 <style>
-body {{ margin: 0; font-family: sans-serif; }}
-header {{ display: flex; gap: 0.8em; align-items: center; padding: 6px 10px; border-bottom: 1px solid #ddd; flex-wrap: wrap; }}
-h1 {{ font-size: 16px; margin: 0; }}
 #window {{ display: flex; gap: 4px; align-items: center; font-size: 13px; }}
 #window input {{ width: 140px; }}
 main {{ display: grid; grid-template-columns: 1fr 1fr; grid-template-rows: 58vh calc(42vh - 60px); height: calc(100vh - 60px); }}

@@ -304,10 +304,13 @@ def write_html(G: nx.MultiDiGraph, out: Path | str, *, title: str = "kgraph", la
     return ViewStats(nodes=G.number_of_nodes(), edges=G.number_of_edges(), bytes=len(page))
 
 
-# Shared by the network view and the explore page: the legend (node kinds by colour and shape, edge
+# Shared by the network view and the explore page: the page frame (body, header), the legend (node kinds by colour and shape, edge
 # kinds by colour), tooltips built as elements, the network, its search. Plain strings, not format
 # templates: the pages insert them whole.
 NETWORK_CSS = """
+body { margin: 0; font-family: sans-serif; }
+header { display: flex; gap: 0.8em; align-items: center; padding: 6px 10px; border-bottom: 1px solid #ddd; flex-wrap: wrap; }
+h1 { font-size: 16px; margin: 0; }
 #legend span { margin-right: 10px; font-size: 13px; white-space: nowrap; }
 #legend i { display: inline-block; width: 11px; height: 11px; margin-right: 4px; vertical-align: -1px; }
 #legend i.shape-dot { border-radius: 50%; }
@@ -427,9 +430,6 @@ _TEMPLATE = """<!DOCTYPE html>
 <style>{css}</style>
 <style>{common_css}</style>
 <style>
-body {{ margin: 0; font-family: sans-serif; }}
-header {{ display: flex; gap: 1em; align-items: center; padding: 6px 10px; border-bottom: 1px solid #ddd; flex-wrap: wrap; }}
-h1 {{ font-size: 16px; margin: 0; }}
 #network {{ width: 100%; height: calc(100vh - 48px); }}
 #network.empty {{ padding: 2em; color: #555; height: auto; }}
 </style>
