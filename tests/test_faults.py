@@ -1,4 +1,5 @@
 """Faults and hostile input that must fail cleanly (one place for them; see README "Reliability")."""
+import contextlib
 import os
 import subprocess
 import sys
@@ -71,19 +72,25 @@ def test_concurrent_builds_all_succeed_and_leave_a_readable_store(tmp_path, data
     assert not [p for p in store.iterdir() if p.name.startswith("staging-")]
 
 
-def test_a_full_disk_is_named_as_such(tmp_path, data_dir):
+@contextlib.contextmanager
+def _tmpfs(path: Path, size: str):
+    """A small tmpfs mounted at `path` for the test (root only; skipped elsewhere)."""
     if os.geteuid() != 0:
-        pytest.skip("needs root to mount a small tmpfs")
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(disk)], capture_output=True).returncode:
+        pytest.skip("needs root to mount a tmpfs")
+    path.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(path)], capture_output=True).returncode:
         pytest.skip("cannot mount a tmpfs here")
     try:
+        yield path
+    finally:
+        subprocess.run(["umount", str(path)], capture_output=True)
+
+
+def test_a_full_disk_is_named_as_such(tmp_path, data_dir):
+    with _tmpfs(tmp_path / "disk", "600k") as disk:
         result = _kgraph("build", "--data", str(data_dir), "--store", str(disk / "s"), cwd=tmp_path)
         assert result.returncode == 1 and "the disk under the store is full" in result.stderr
         assert "Traceback" not in result.stderr and "kgraph bug" not in result.stderr
-    finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
 
 
 def test_a_name_that_folds_to_nothing_is_an_error(store):
@@ -230,13 +237,7 @@ def test_a_directory_instead_of_a_records_file(data_dir):
 
 
 def test_a_read_only_store_is_queried_and_served_and_not_rebuilt(tmp_path, data_dir):
-    if os.geteuid() != 0:
-        pytest.skip("needs root to mount a read-only tmpfs")
-    disk = tmp_path / "ro"
-    disk.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=50m", "tmpfs", str(disk)], capture_output=True).returncode:
-        pytest.skip("cannot mount a tmpfs here")
-    try:
+    with _tmpfs(tmp_path / "ro", "50m") as disk:
         build(data_dir, disk / "s")
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         query = _kgraph("query", "partners", "-p", "city=Kalisz", "--store", str(disk / "s"), "--data", str(data_dir),
@@ -256,5 +257,3 @@ def test_a_read_only_store_is_queried_and_served_and_not_rebuilt(tmp_path, data_
         finally:
             serve.terminate()
             assert serve.wait(15) == 0 and "Traceback" not in serve.stderr.read()
-    finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
