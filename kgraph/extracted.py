@@ -30,7 +30,7 @@ from kgraph.namespaces import GEO, KGO, ORG, PKIND, ROLE, SCHEMA
 from kgraph.records import PartialDate, Records, parse_date
 from kgraph.vocab import partnership_kind_ids, role_ids, superclasses
 
-__all__ = ["ExtractedStats", "load_extractions", "read_extractions", "add_extracted_graph", "role_id_for"]
+__all__ = ["ExtractedStats", "load_extractions", "read_extractions", "add_extracted_graph", "role_id_for", "CuratedFacts", "parse_day"]
 
 ENTITY_CLASSES = {"Person": KGO.Person, "City": KGO.City, "Country": KGO.Country, "Organization": KGO.Organisation}
 _KINDS = {"Person": "person", "City": "place", "Country": "place", "Organization": "organisation"}
@@ -73,7 +73,8 @@ def read_extractions(paths, records: Records, *, default_home: str | None = None
     return extractions
 
 
-def _day(text: str | None) -> PartialDate | None:
+def parse_day(text: str | None) -> PartialDate | None:
+    """A date of an extraction record, or None when missing or malformed."""
     try:
         return parse_date(text) if text else None
     except ValueError:
@@ -94,8 +95,9 @@ def role_id_for(label: str) -> str | None:
     return None
 
 
-class _CuratedFacts:
-    """What the curated records already state, keyed the way extracted facts are."""
+class CuratedFacts:
+    """What the curated records already state, keyed the way extracted facts are: by the nodes `iri` gives
+    each record id (the build's IRIs; kgraph.review passes the ids themselves)."""
 
     def __init__(self, records: Records, iri: dict[str, URIRef]):
         self.visits: set[tuple] = set()
@@ -113,7 +115,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
     """Add the facts of `extractions` through `add(s, p, o)` (kgraph.terms.quad_adder); also returns the visits for the date
     index as (event, start, end, not_after, place, visitors) tuples."""
     stats = ExtractedStats()
-    curated = _CuratedFacts(records, iri)
+    curated = CuratedFacts(records, iri)
     roles, kinds = set(role_ids()), set(partnership_kind_ids())
     indexed_events = []
 
@@ -136,7 +138,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
         for each in superclasses(KGO.Document):
             add(document, RDF.type, each)
         add(document, RDFS.label, text(str(record.get("title") or record["doc"]), "pl"))
-        doc_date = _day(record.get("date"))
+        doc_date = parse_day(record.get("date"))
         if doc_date:
             add(document, DCTERMS.date, literal_for_date(doc_date))
         if record.get("source"):
@@ -178,7 +180,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
             trips[(visit.get("place"), visit.get("start"), visit.get("end"), evidence.get("start"))].append(visit)
         for number, ((place, start, end, _), visits) in enumerate(sorted(trips.items(), key=lambda kv: str(kv[0])), 1):
             place_node = by_name.get(place)
-            start_day, end_day = _day(start), _day(end) or _day(start)
+            start_day, end_day = parse_day(start), parse_day(end) or parse_day(start)
             when = start_day or doc_date
             visitors = []
             for visit in visits:
@@ -248,7 +250,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
             add(node, KGO.between, a)
             add(node, KGO.between, b)
             add(node, KGO.kind, PKIND[kind])
-            since = _day(str(claim["since"])) if claim.get("since") else None
+            since = parse_day(str(claim["since"])) if claim.get("since") else None
             if since:
                 add(node, KGO.since, literal_for_date(since))
             provenance(node, document, agent, claim.get("evidence") or {})

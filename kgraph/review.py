@@ -31,6 +31,7 @@ from ruamel.yaml.error import CommentMark
 from ruamel.yaml.tokens import CommentToken
 
 from kgraph.errors import KgraphError, RecordError
+from kgraph.extracted import CuratedFacts, load_extractions, parse_day, role_id_for
 from kgraph.files import write_atomic
 from kgraph.names import search_key
 from kgraph.records import Records, load_records, parse_date
@@ -180,14 +181,7 @@ class _CuratedIndex:
                     self.by_name.setdefault(search_key(name), [])
                     if record.id not in self.by_name[search_key(name)]:
                         self.by_name[search_key(name)].append(record.id)
-        self.visits = set()
-        for event in records.events:
-            month = event.start or event.not_after
-            for visitor in event.visitors:
-                if event.location and month:
-                    self.visits.add((visitor, event.location, month.first_day().strftime("%Y-%m")))
-        self.posts = {(person.id, post.role, post.of) for person in records.people for post in person.posts}
-        self.pairs = {frozenset(claim.between) for claim in records.partnerships}
+        self.facts = CuratedFacts(records, {record.id: record.id for record in records.all()})  # keyed by record ids
 
     def find(self, name: str | None) -> str | None:
         ids = self.by_name.get(search_key(name or ""), [])
@@ -823,8 +817,6 @@ class _Accept:
         self.written.append(record["id"])
 
     def _post(self, fields: dict) -> None:
-        from kgraph.extracted import role_id_for
-
         role = role_id_for(fields.get("role") or "")
         if role is None:
             raise ReviewError(f"role '{fields.get('role')}' is not a post of the vocabulary (kgo:roles in ontology.ttl); "
@@ -876,7 +868,6 @@ class _Accept:
 def add_paths(queue: ReviewQueue, paths, *, home: str | None = None) -> AddStats:
     """Queue what is new in texts (extracted now, with the queue's records as gazetteer) and in
     `kgraph extract` output files (*.jsonl)."""
-    from kgraph.extracted import load_extractions
     from kgraph.text.extract import make_extractor
     from kgraph.text.readers import decode_bytes, expand_paths, read_path
 
@@ -901,7 +892,7 @@ def _proposals_of(record: dict, index: _CuratedIndex, text: str | None):
     entities = {e["name"]: e for e in record.get("entities", []) if isinstance(e, dict) and e.get("name")}
     common = {"document": document, "source": record.get("source"), "title": record.get("title"),
               "date": record.get("date"), "status": "pending"}
-    doc_date = parse_or_none(record.get("date"))
+    doc_date = parse_day(record.get("date"))
 
     def link(name):
         entity = entities.get(name) or {}
@@ -941,32 +932,23 @@ def _proposals_of(record: dict, index: _CuratedIndex, text: str | None):
     for visit in record.get("visits", []):
         fields = {k: visit.get(k) for k in ("visitor", "place", "start", "end")}
         visitor, place = link(fields["visitor"]), link(fields["place"])
-        when = parse_or_none(fields["start"]) or doc_date
-        if visitor and place and when and (visitor, place, when.first_day().strftime("%Y-%m")) in index.visits:
+        when = parse_day(fields["start"]) or doc_date
+        if visitor and place and when and (visitor, place, when.first_day().strftime("%Y-%m")) in index.facts.visits:
             yield None
             continue
         yield make("visit", fields, visit.get("evidence"), NAME_FIELDS["visit"])
     for role in record.get("roles", []):
-        from kgraph.extracted import role_id_for
-
         fields = {k: role.get(k) for k in ("person", "role", "of")}
-        if (link(fields["person"]), role_id_for(fields["role"] or ""), link(fields["of"])) in index.posts:
+        if (link(fields["person"]), role_id_for(fields["role"] or ""), link(fields["of"])) in index.facts.posts:
             yield None
             continue
         yield make("role", fields, role.get("evidence"), NAME_FIELDS["role"])
     for claim in record.get("partnerships", []):
         fields = {k: claim.get(k) for k in ("city", "partner", "kind", "since")}
-        if frozenset((link(fields["city"]), link(fields["partner"]))) in index.pairs:
+        if frozenset((link(fields["city"]), link(fields["partner"]))) in index.facts.pairs:
             yield None
             continue
         yield make("partnership", fields, claim.get("evidence"), NAME_FIELDS["partnership"])
-
-
-def parse_or_none(text):
-    try:
-        return parse_date(str(text)) if text else None
-    except ValueError:
-        return None
 
 
 def _context(text: str | None, mention: list, record: dict) -> tuple[str, int | None, int | None]:
