@@ -105,12 +105,16 @@ def cli():
 @click.option("--extracted", "extracted", multiple=True, type=click.Path(exists=True, path_type=Path), metavar="PATH",
               help="Texts (or a folder of them, or `kgraph extract` output *.jsonl) whose extracted facts go "
                    "into the extracted graph, with provenance. Repeatable.")
-def build(data_dir, store_dir, no_shacl, extracted):
+@click.option("--full", is_flag=True, help="Rebuild everything, even when only a few records changed.")
+def build(data_dir, store_dir, no_shacl, extracted, full):
     """Validate the records and build the graph store.
 
-    The new store replaces the old one only when the build succeeds. Curated
-    facts win: an extracted fact the records already state is left out.
-    Queries read both graphs; --curated-only leaves the extracted one out.
+    When a few records changed since the live build, only their quads are
+    rewritten (an incremental build); a full build runs when the build code,
+    the ontology or the settings changed, or with --full. Either way the new
+    graph replaces the old one only when the build succeeds. Curated facts win:
+    an extracted fact the records already state is left out. Queries read both
+    graphs; --curated-only leaves the extracted one out.
 
     \b
     Example:
@@ -119,12 +123,14 @@ def build(data_dir, store_dir, no_shacl, extracted):
     from kgraph.build import build as build_store
 
     try:
-        manifest = build_store(data_dir, store_dir, shacl=not no_shacl, extracted=extracted)
+        manifest = build_store(data_dir, store_dir, shacl=not no_shacl, extracted=extracted, full=full)
     except KgraphError as e:
         _fail(e)
     graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in manifest.graphs.items())
     records = ", ".join(f"{count} {name}" for name, count in manifest.records.items())
-    click.echo(f"built {manifest.quads} quads ({graphs}) from {manifest.data_dir} into {store_dir}", err=True)
+    how = {"full": f"a full build ({manifest.reason})", "unchanged": "nothing changed since the last build",
+           "incremental": f"an incremental build: {manifest.changed} record(s) rewritten"}[manifest.mode]
+    click.echo(f"built {manifest.quads} quads ({graphs}) from {manifest.data_dir} into {store_dir}: {how}", err=True)
     click.echo(f"records: {records}", err=True)
 
 
@@ -882,7 +888,7 @@ def review(ctx, host, port, no_browser, data_dir, store_dir):
         # the texts of the last `build --extracted` stay in: an accepted fact then leaves the extracted graph
         previous = read_manifest(store_dir) if store_exists(store_dir) else None
         manifest = build(queue.data_dir, store_dir, extracted=previous.extracted if previous else ())
-        return f"built {manifest.quads} quads into {store_dir}"
+        return f"built {manifest.quads} quads into {store_dir} ({manifest.mode})"
 
     def ready(url):
         click.echo(f"review page: {url}")

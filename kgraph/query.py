@@ -20,7 +20,7 @@ Two more header lines make a query pageable without sorting the whole graph:
     # drive <PARAM> ...
 
 The query starts from `?event kgi:entry ?entry` and evaluates the rest
-LATERAL, once per event found (kgraph.build.add_event_index writes the
+LATERAL, once per event found (kgraph.quads.add_event_index writes the
 entries). With a `limit`, the pager binds ?entry to one date bucket at a time,
 newest or oldest first, and stops once the page is full; the query's ORDER BY
 must sort by kgi:sortDay first. A `drive` parameter that names exactly one

@@ -39,13 +39,16 @@ _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 # values
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, repr=False)
 class PartialDate:
     """A date with the precision the source gives: a year, a month or a day."""
 
     year: int
     month: int | None = None
     day: int | None = None
+
+    def __repr__(self) -> str:  # written out: the dataclass one is slow, and incremental builds digest every date
+        return f"PartialDate({self.year}, {self.month}, {self.day})"
 
     @property
     def lexical(self) -> str:

@@ -20,6 +20,7 @@ import shutil
 import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Callable
@@ -28,7 +29,7 @@ import pyoxigraph as ox
 
 from kgraph.errors import StoreError
 
-__all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
+__all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "commit_build", "copy_live_build", "live_build", "rewrite_manifest", "discarded_on_failure", "build_lock", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
            "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path(".kgraph")
@@ -45,6 +46,13 @@ class Manifest:
     records: dict[str, int]
     fingerprint: str = ""
     extracted: list[str] = field(default_factory=list)  # what `build --extracted` read, for rebuilds
+    # for incremental builds (kgraph.incremental): what the build was made with and how
+    basis: str = ""  # digest of the build code, the ontology and the settings: another basis needs a full build
+    months: dict[str, int] = field(default_factory=dict)  # events a month (the date index's buckets)
+    extraction_digest: str = ""  # digest of the extraction records, "" without an extracted graph
+    mode: str = "full"  # "full", "incremental" or "unchanged"
+    reason: str = ""  # why a build was full
+    changed: int = 0  # records an incremental build rewrote
 
 
 def _current_build(store_dir: Path) -> Path | None:
@@ -132,70 +140,146 @@ def _load_while_producing(db: ox.Store, produce: Callable[[QuadStream], dict | N
     return stream.digest.hexdigest(), extra
 
 
+class build_lock:
+    """Held while a build writes `store_dir`: builds of one store run one after another, and none
+    removes another's work."""
+
+    def __init__(self, store_dir: Path):
+        self.store_dir = Path(store_dir)
+
+    def __enter__(self):
+        try:
+            self.store_dir.mkdir(parents=True, exist_ok=True)
+            self.lock = open(self.store_dir / _LOCK, "w")
+        except OSError as e:
+            raise StoreError(f"cannot create store directory {self.store_dir}: {e.strerror}; pass --store DIR") from e
+        try:
+            fcntl.flock(self.lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            sys.stderr.write(f"another build is writing {self.store_dir}; waiting for it to finish\n")
+            fcntl.flock(self.lock, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc):
+        self.lock.close()
+
+
 def write_store(produce: Callable[[QuadStream], dict | None], store_dir: Path, *, data_dir: str, records: dict[str, int],
-                fingerprint: str = "", extracted: list[str] = ()) -> Manifest:
+                fingerprint: str = "", extracted: list[str] = (), sidecars: Callable[[], dict] | None = None,
+                **manifest_fields) -> Manifest:
     """Load the N-Quads that `produce` writes into a new build directory and make it the live one.
 
-    `produce` may return counts to add to the manifest's `records`. The build is named by
-    the digest of its N-Quads, so the same inputs give the same build.
+    `produce` may return counts to add to the manifest's `records`; `sidecars()`, called after it,
+    gives files ({name: bytes}) to keep in the build directory and fields to add to the manifest
+    ({"manifest": {...}}). The build is named by the digest of its N-Quads, so the same inputs
+    give the same build. The caller holds build_lock(store_dir).
     """
     store_dir = Path(store_dir)
-    try:
-        store_dir.mkdir(parents=True, exist_ok=True)
-        lock = open(store_dir / _LOCK, "w")
-    except OSError as e:
-        raise StoreError(f"cannot create store directory {store_dir}: {e.strerror}; pass --store DIR") from e
-    with lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            sys.stderr.write(f"another build is writing {store_dir}; waiting for it to finish\n")
-            fcntl.flock(lock, fcntl.LOCK_EX)  # builds one after another: none removes another's work
-        return _write_store_locked(produce, store_dir, data_dir=data_dir, records=records, fingerprint=fingerprint,
-                                   extracted=extracted)
-
-
-def _write_store_locked(produce, store_dir: Path, *, data_dir: str, records: dict[str, int], fingerprint: str,
-                        extracted) -> Manifest:
     staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store_dir))
-    try:
+    with discarded_on_failure(staging):
         db = ox.Store(str(staging / "oxigraph"))
         digest, extra = _load_while_producing(db, produce)
         db.optimize()
         graphs = {row["g"].value: int(row["n"].value) for row in
                   db.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
         del db  # closes RocksDB before the directory is renamed
+        files = dict(sidecars()) if sidecars else {}
         manifest = Manifest(build=f"build-{digest[:16]}", data_dir=data_dir, quads=sum(graphs.values()),
                             graphs=dict(sorted(graphs.items())), records={**records, **extra},
-                            fingerprint=fingerprint, extracted=list(extracted))
-        manifest_text = json.dumps(manifest.__dict__, indent=1, sort_keys=True)
-        (staging / "manifest.json").write_text(manifest_text, encoding="utf-8")
-        final = store_dir / manifest.build
-        if final.is_dir() and (final / "oxigraph").is_dir():
-            # the same quads were built before (perhaps the live build): keep that copy, never delete it
-            # first (a power cut in between would leave no store); only its manifest is brought up to date
-            manifest_tmp = final / "manifest.json.tmp"
-            manifest_tmp.write_text(manifest_text, encoding="utf-8")
-            os.replace(manifest_tmp, final / "manifest.json")
-            shutil.rmtree(staging, ignore_errors=True)
-        else:
-            if final.exists():  # a leftover without its database
-                shutil.rmtree(final)
-            os.replace(staging, final)
-        pointer_tmp = store_dir / f"{_CURRENT}.tmp"
-        pointer_tmp.write_text(manifest.build + "\n", encoding="utf-8")
-        os.replace(pointer_tmp, store_dir / _CURRENT)
+                            fingerprint=fingerprint, extracted=list(extracted),
+                            **{**manifest_fields, **files.pop("manifest", {})})
+    return commit_build(staging, store_dir, manifest, files)
+
+
+@contextmanager
+def discarded_on_failure(staging: Path):
+    """Remove a staging directory when what writes it fails; a storage error is said as the user can act on it."""
+    try:
+        yield
     except OSError as e:
         shutil.rmtree(staging, ignore_errors=True)
         raise _storage_error(e) from e
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    for old in store_dir.iterdir():  # earlier builds and staging dirs of interrupted builds
-        if old.is_dir() and old.name != manifest.build and old.name.startswith(("build-", "staging-")) \
-                and not _being_served(old):
-            shutil.rmtree(old, ignore_errors=True)
+
+
+def commit_build(staging: Path, store_dir: Path, manifest: Manifest, files: dict[str, bytes]) -> Manifest:
+    """Make the database in `staging` the live build: write its manifest and `files`, move it to
+    build-<digest>, and switch CURRENT (one atomic rename, after everything is on disk)."""
+    with discarded_on_failure(staging):
+        for name, data in files.items():
+            _write_durably(staging / name, data)
+        manifest_text = json.dumps(manifest.__dict__, indent=1, sort_keys=True)
+        _write_durably(staging / "manifest.json", manifest_text.encode("utf-8"))
+        final = store_dir / manifest.build
+        if final.is_dir() and (final / "oxigraph").is_dir():
+            # the same quads were built before (perhaps the live build): keep that copy, never delete it
+            # first (a power cut in between would leave no store); only its manifest is brought up to date
+            for name, data in [*files.items(), ("manifest.json", manifest_text.encode("utf-8"))]:
+                _write_durably(final / f"{name}.tmp", data)
+                os.replace(final / f"{name}.tmp", final / name)
+            shutil.rmtree(staging, ignore_errors=True)
+        else:
+            if final.exists():  # a leftover without its database
+                shutil.rmtree(final)
+            os.replace(staging, final)
+            _sync_directory(store_dir)
+        pointer_tmp = store_dir / f"{_CURRENT}.tmp"
+        _write_durably(pointer_tmp, (manifest.build + "\n").encode("utf-8"))
+        os.replace(pointer_tmp, store_dir / _CURRENT)
+        _sync_directory(store_dir)
+    _remove_stale(store_dir, manifest.build)
     return manifest
+
+
+def _remove_stale(store_dir: Path, live: str) -> None:
+    """Remove earlier builds nobody serves and the staging directories of interrupted builds."""
+    for old in store_dir.iterdir():
+        if old.is_dir() and old.name != live and old.name.startswith(("build-", "staging-")) and not _being_served(old):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_durably(path: Path, data: bytes) -> None:
+    """Write `path` and fsync it: after a power cut, CURRENT never names a build whose files were lost."""
+    with open(path, "wb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
+
+
+def _sync_directory(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def rewrite_manifest(store_dir: Path, manifest: Manifest) -> Manifest:
+    """Replace the live build's manifest (a build that found nothing to change still records its inputs)."""
+    build = _current_build(Path(store_dir))
+    text = json.dumps(manifest.__dict__, indent=1, sort_keys=True).encode("utf-8")
+    _write_durably(build / "manifest.json.tmp", text)
+    os.replace(build / "manifest.json.tmp", build / "manifest.json")
+    _remove_stale(Path(store_dir), build.name)
+    return manifest
+
+
+def live_build(store_dir: Path) -> Path | None:
+    """The directory of the live build of `store_dir`, or None."""
+    return _current_build(Path(store_dir))
+
+
+def copy_live_build(store_dir: Path) -> tuple[Path, ox.Store]:
+    """A writable copy of the live build's database in a new staging directory, made with
+    RocksDB's checkpoint (hard links to its immutable files: milliseconds, whatever its size).
+    Writing the copy leaves the live build, and whoever reads it, untouched."""
+    build = _current_build(Path(store_dir))
+    staging = Path(tempfile.mkdtemp(prefix="staging-", dir=store_dir))
+    with discarded_on_failure(staging):
+        ox.Store.read_only(str(build / "oxigraph")).backup(str(staging / "oxigraph"))
+        return staging, ox.Store(str(staging / "oxigraph"))
 
 
 def _being_served(build: Path) -> bool:

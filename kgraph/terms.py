@@ -1,5 +1,5 @@
 """Terms of the graph, minted in one place: IRIs of records, posts and names, and literals
-written as N-Triples text. Both the curated build (kgraph.build) and the extracted graph
+written as N-Triples text. Both the curated build (kgraph.quads) and the extracted graph
 (kgraph.extracted) import this module, so neither imports the other.
 
 >>> slug("Kamieniec Podolski")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-import kgraph.build
+import kgraph.quads
 import kgraph.query
 from kgraph.build import build_records
 from kgraph.namespaces import KGI
@@ -36,7 +36,7 @@ def synthetic(request, tmp_path_factory):
     directory = tmp_path_factory.mktemp("paging")
     with pytest.MonkeyPatch.context() as patch:
         if request.param == "day buckets":
-            patch.setattr(kgraph.build, "BUCKET_MAX", 2)
+            patch.setattr(kgraph.quads, "BUCKET_MAX", 2)
         build_records(records, directory, shacl=False, data_dir="<synthetic>")
     store = open_store(directory)
     keys = [quad.object.value for quad in store.quads_for_pattern(None, ox.NamedNode(f"{KGI}key"), None)]

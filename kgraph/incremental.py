@@ -1,0 +1,370 @@
+"""Incremental builds: the live store brought up to date by writing only what changed.
+
+Every build keeps, next to its database, a digest of each record (units.tsv) and, in its
+manifest, the digest of its basis (the build code, the ontology, the settings), the number of
+events a month and the digest of the extraction records. The next build digests the records
+again; when the basis is the same and few records changed, it copies the live database (a RocksDB
+checkpoint: hard links, milliseconds at any size), rewrites in the copy the triples of
+
+- the changed, added and removed records;
+- the records whose triples read them: a person's post labels name the body it is held at, a
+  partnership's label its two towns, and the date index of an event names its place's country
+  and the towns its visitors come from (kgi:entry links lead to those events);
+- the web pages that records cite (kept while anything cites them);
+- the extracted graph, whole, when the extraction records or any record changed (which facts are
+  already curated, and which candidates link to records, reads all records);
+- the date index: the changed events, the buckets they leave or join, every event of a month
+  that crosses BUCKET_MAX (its bucket changes), and kgi:from of visitors,
+
+and makes the copy the live build with the same atomic switch of CURRENT a full build uses: a
+crash at any point leaves the previous build live, and readers never see a half-applied change.
+Every rewrite is a diff of the quads the store holds for a subject against the quads the build
+code writes for it now, so an incremental build ends with exactly the quads of a full build
+(tests/test_incremental.py checks N-Quads exports after random edits).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass, field, fields
+from datetime import date
+from operator import attrgetter
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import URIRef
+
+import kgraph.quads as build_module
+from kgraph.quads import (
+    KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, write_bucket,
+    write_event_entries,
+)
+from kgraph.extracted import add_extracted_graph
+from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX_GRAPH, KGI, KGO, ORG, RDF
+from kgraph.records import Person, Post, Records
+from kgraph.resources import ontology_path
+from kgraph.store import (
+    Manifest, QuadLines, commit_build, copy_live_build, discarded_on_failure, live_build, rewrite_manifest,
+)
+from kgraph.terms import IriMinter, quad_adder
+
+__all__ = ["build_basis", "record_digests", "extraction_digest", "units_file", "read_units", "plan_build", "update_live_build",
+           "keep_live_build", "UNITS_FILE", "Plan"]
+
+UNITS_FILE = "units.tsv"
+# modules whose code decides which quads a build writes: another version of any of them needs a full build
+_BUILD_CODE = ("build.py", "incremental.py", "extracted.py", "terms.py", "records.py", "namespaces.py", "vocab.py", "names.py")
+# above this share of changed records a full build (bulk load) is faster than a diff
+FULL_BUILD_SHARE = 0.25
+
+_C, _E, _I = (ox.NamedNode(str(g)) for g in (CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH))
+_POST_OF, _BETWEEN, _MEMBER, _VISITOR = (ox.NamedNode(str(p)) for p in (KGO.postOf, KGO.between, ORG.member, KGO.visitor))
+_ENTRY, _END_DAY, _SORT_DAY, _SOURCE = (ox.NamedNode(str(p)) for p in (KGI.entry, KGI.endDay, KGI.sortDay, DCTERMS.source))
+_TYPE, _VISIT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KGO.Visit))
+_BUCKET_PREFIX = str(KGI["bucket-"])
+
+
+def build_basis() -> str:
+    """Digest of what, besides the records, decides the quads of a build: the build code, the
+    ontology and BUCKET_MAX. A build on another basis is a full build."""
+    digest = hashlib.sha256(f"bucket-max {build_module.BUCKET_MAX}\n".encode())
+    here = Path(__file__).parent
+    for name in _BUILD_CODE:
+        digest.update(name.encode() + b"\0" + (here / name).read_bytes())
+    digest.update(ontology_path().read_bytes())
+    return digest.hexdigest()
+
+
+def _getter(cls, leave_out=("where",)):
+    return attrgetter(*(f.name for f in fields(cls) if f.name not in leave_out))
+
+
+_VALUES = {cls: _getter(cls, ("where", "posts") if cls is Person else ("where",)) for cls in KIND_OF}
+_POST_VALUES = _getter(Post)
+
+
+def record_digests(records: Records, preferred: set[str]) -> dict[str, str]:
+    """'kind digest' of every record by id: its fields, leaving out where it is written (moving a
+    record, or editing the lines above it, changes nothing in the graph)."""
+    digests = {}
+    for record in records.all():
+        cls = type(record)
+        values = _VALUES[cls](record)
+        if cls is Person:
+            values = (values, tuple(_POST_VALUES(post) for post in record.posts))
+        elif record.id in preferred:
+            values = (values, "preferred")
+        digests[record.id] = f"{KIND_OF[cls]} {hashlib.blake2b(repr(values).encode(), digest_size=12).hexdigest()}"
+    return digests
+
+
+def extraction_digest(extractions: list[dict] | None) -> str:
+    if extractions is None:
+        return ""
+    return hashlib.sha256(json.dumps(extractions, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def units_file(digests: dict[str, str]) -> bytes:
+    return "".join(f"{record_id}\t{digests[record_id]}\n" for record_id in sorted(digests)).encode("utf-8")
+
+
+def read_units(build_dir: Path) -> dict[str, str] | None:
+    try:
+        text = (build_dir / UNITS_FILE).read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return dict(line.split("\t", 1) for line in text.splitlines())
+
+
+@dataclass
+class Plan:
+    """What the next build of a store does, and why."""
+    mode: str  # "full", "incremental" or "unchanged"
+    reason: str = ""
+    changed: set[str] = field(default_factory=set)
+    live: Manifest | None = None  # the live build's manifest and record digests
+    live_units: dict[str, str] = field(default_factory=dict)
+
+
+def plan_build(store_dir: Path, digests: dict[str, str], basis: str, extraction: str) -> Plan:
+    live = live_build(store_dir)
+    if live is None:
+        return Plan("full", "no earlier build")
+    old = Manifest(**json.loads((live / "manifest.json").read_text(encoding="utf-8")))
+    old_units = read_units(live)
+    if not old.basis or old_units is None:
+        return Plan("full", "the live build was made by an earlier kgraph")
+    if old.basis != basis:
+        return Plan("full", "the build code, the ontology or the settings changed")
+    changed = {rid for rid, digest in digests.items() if old_units.get(rid) != digest} | (old_units.keys() - digests.keys())
+    for rid in changed:
+        if rid in digests and rid in old_units and digests[rid].split()[0] != old_units[rid].split()[0]:
+            return Plan("full", f"record '{rid}' is now another kind of record")
+    if not changed and extraction == old.extraction_digest:
+        return Plan("unchanged")
+    if len(changed) > max(1000, FULL_BUILD_SHARE * len(digests)):
+        return Plan("full", f"{len(changed):,} of {len(digests):,} records changed")
+    return Plan("incremental", changed=changed, live=old, live_units=old_units)
+
+
+class _Diff:
+    """Quads to remove and add, applied to the store graph by graph, counted."""
+
+    def __init__(self, db: ox.Store):
+        self.db, self.added, self.removed = db, Counter(), Counter()
+
+    def apply(self, subjects, graph: ox.NamedNode, new: list[ox.Quad]) -> None:
+        """Make the quads of `graph` whose subject is in `subjects`, or is the subject of a new quad, be `new`."""
+        new = set(new)
+        subjects = set(subjects) | {quad.subject for quad in new}
+        old = {q for s in subjects for q in self.db.quads_for_pattern(s, None, None, graph)}
+        for quad in old - new:
+            self.db.remove(quad)
+            self.removed[quad.graph_name.value] += 1
+        additions = new - old
+        if additions:
+            self.db.extend(additions)
+            self.added.update(quad.graph_name.value for quad in additions)
+
+
+def _quads(sink: QuadLines) -> list[ox.Quad]:
+    return list(ox.parse(sink.text().encode("utf-8"), format=ox.RdfFormat.N_QUADS)) if sink.lines else []
+
+
+def _node(term) -> ox.NamedNode:
+    return ox.NamedNode(str(term))
+
+
+def keep_live_build(store_dir: Path, manifest_fields: dict) -> Manifest:
+    """Nothing changed: the live build stays, its manifest records this build's inputs."""
+    old = Manifest(**json.loads((live_build(store_dir) / "manifest.json").read_text(encoding="utf-8")))
+    extracted = {k: v for k, v in old.records.items() if k.startswith(("extracted ", "already curated "))}
+    fields = {**manifest_fields, "records": {**manifest_fields["records"], **extracted}}
+    return rewrite_manifest(store_dir, Manifest(**{**old.__dict__, **fields, "mode": "unchanged", "changed": 0, "reason": ""}))
+
+
+def update_live_build(store_dir: Path, records: Records, extractions: list[dict] | None, plan: Plan, *,
+                      digests: dict[str, str], preferred: set[str], manifest_fields: dict) -> Manifest:
+    """Apply `plan` (an incremental one) to a copy of the live build and make the copy live."""
+    old, old_units = plan.live, plan.live_units
+    staging, db = copy_live_build(store_dir)
+    with discarded_on_failure(staging):
+        changes = _Update(db, records, extractions, old_units, old.months, preferred).run(plan.changed)
+        db.flush()
+        del db  # closes RocksDB before the directory is renamed
+    graphs = {g: n + changes.added[g] - changes.removed[g] for g, n in old.graphs.items()}
+    graphs.update({g: n for g, n in changes.added.items() if g not in old.graphs})
+    graphs = {g: n for g, n in sorted(graphs.items()) if n}
+    step = hashlib.sha256(f"{old.build}\n{sorted(plan.changed)}\n{manifest_fields['extraction_digest']}".encode())
+    manifest = Manifest(build=f"build-{step.hexdigest()[:16]}", quads=sum(graphs.values()), graphs=graphs,
+                        months=dict(sorted(changes.months.items())), mode="incremental", changed=len(changes.rewritten),
+                        **{**manifest_fields, "records": {**manifest_fields["records"], **changes.extracted_counts}})
+    return commit_build(staging, Path(store_dir), manifest, {UNITS_FILE: units_file(digests)})
+
+
+class _Update:
+    def __init__(self, db, records: Records, extractions, old_units: dict[str, str], months: dict[str, int], preferred):
+        self.db, self.records, self.extractions, self.old_units = db, records, extractions, old_units
+        self.months, self.preferred = Counter(months), preferred
+        self.minter = IriMinter()
+        self.iri = RecordIris(records, self.minter)
+        self.indexer = EventIndexer(records, self.iri)
+        self.diff = _Diff(db)
+        self.extracted_counts: dict[str, int] = {}
+
+    @property
+    def added(self):
+        return self.diff.added
+
+    @property
+    def removed(self):
+        return self.diff.removed
+
+    def old_iri(self, record_id: str) -> ox.NamedNode:
+        return ox.NamedNode(f"{ID}{self.old_units[record_id].split()[0]}/{record_id}")
+
+    def record_id(self, node: ox.NamedNode) -> str | None:
+        kind, _, record_id = node.value[len(ID):].partition("/")
+        return record_id if node.value.startswith(ID) and record_id in self.old_units else None
+
+    def subjects(self, predicate, obj, graph) -> list:
+        return [q.subject for q in self.db.quads_for_pattern(None, predicate, obj, graph)]
+
+    def run(self, changed: set[str]) -> "_Update":
+        db = self.db
+        # 1. what to rewrite: the changed records and the records and events whose quads read them
+        rewritten, index_events, via_posts = set(changed), set(), set()
+        for rid in changed & self.old_units.keys():
+            node = self.old_iri(rid)
+            for post in self.subjects(_POST_OF, node, _C):
+                for member in db.quads_for_pattern(post, _MEMBER, None, _C):
+                    if (person := self.record_id(member.object)) is not None:
+                        via_posts.add(person)
+            rewritten.update(filter(None, map(self.record_id, self.subjects(_BETWEEN, node, _C))))
+            index_events.update(self.subjects(_ENTRY, node, _I))
+        rewritten |= via_posts
+        for person in via_posts:  # where a person comes from is the seat of a post: their visits' index reads it
+            index_events.update(self.subjects(_ENTRY, self.old_iri(person), _I))
+        for rid in rewritten:
+            kind = (self.old_units.get(rid) or "").split(" ")[0]
+            if kind == "event":
+                index_events.add(self.old_iri(rid))
+            if (record := self.records.entity(rid)) is not None and KIND_OF[type(record)] == "event":
+                index_events.add(_node(self.iri(rid)))
+        regenerate_extracted = self.extractions is not None or any(True for _ in db.quads_for_pattern(None, None, None, _E))
+        if regenerate_extracted:
+            index_events.update(self.subjects(_TYPE, _VISIT, _E))
+        agents = {q.object for e in index_events for g in (_C, _E) for q in db.quads_for_pattern(e, _VISITOR, None, g)}
+        agents |= {self.old_iri(rid) for rid in rewritten & self.old_units.keys()
+                   if self.old_units[rid].split()[0] in ("person", "organisation", "place")}
+        self.rewritten = rewritten
+
+        # 2. the curated graph
+        self.rewrite_curated(rewritten)
+        # 3. the extracted graph, whole
+        extracted_events = self.rewrite_extracted() if regenerate_extracted else []
+        # 4. the date index: events rewritten or read from what they involve, and the extracted ones
+        events: dict[ox.NamedNode, tuple] = {}
+        for node in index_events:
+            if (event := self.curated_event(node)) is not None:
+                events[node] = event
+                agents.update(_node(self.iri(ref)) for ref in self.records.entity(self.record_id_new(node)).visitors)
+        for event, visitors in extracted_events:
+            events[_node(event[0])] = event
+            agents.update(map(_node, visitors))
+        self.rewrite_index(index_events | set(events), events, agents)
+        return self
+
+    def record_id_new(self, node: ox.NamedNode) -> str | None:
+        return node.value[len(ID):].partition("/")[2] if node.value.startswith(ID) else None
+
+    def curated_event(self, node: ox.NamedNode) -> tuple | None:
+        """The index tuple of the curated event whose IRI is `node`, or None (removed, or extracted)."""
+        record = self.records.entity(self.record_id_new(node) or "")
+        if record is None or KIND_OF[type(record)] != "event" or _node(self.iri(record.id)) != node:
+            return None
+        return self.indexer.curated(record)
+
+    def rewrite_curated(self, rewritten: set[str]) -> None:
+        db, old_subjects = self.db, set()
+        for rid in rewritten & self.old_units.keys():
+            node = self.old_iri(rid)
+            old_subjects.add(node)
+            old_subjects.update(self.subjects(_MEMBER, node, _C))  # a person's posts
+        old = [q for s in old_subjects for q in db.quads_for_pattern(s, None, None, _C)]  # for the web pages they cite
+        sink = QuadLines()
+        writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), self.records, self.minter)
+        writer.iri = self.iri
+        for rid in sorted(rewritten):
+            if (record := self.records.entity(rid)) is not None:
+                writer.record(record, self.preferred)
+        new = _quads(sink)
+        # web pages are kept while a record cites them
+        cited = {q.object for q in (*old, *new) if q.predicate == _SOURCE and not q.object.value.startswith(ID)}
+        self.diff.apply(old_subjects, _C, new)
+        sink = QuadLines()
+        writer.add = quad_adder(sink, CURATED_GRAPH)
+        for url in sorted(cited, key=str):
+            if next(iter(db.quads_for_pattern(None, _SOURCE, url, _C)), None) is not None:
+                writer.web_page(url.value)
+        self.diff.apply(cited, _C, _quads(sink))
+
+    def rewrite_extracted(self) -> list[tuple]:
+        old_subjects = {quad.subject for quad in self.db.quads_for_pattern(None, None, None, _E)}
+        sink, events = QuadLines(), []
+        if self.extractions is not None:
+            stats, extracted = add_extracted_graph(quad_adder(sink, EXTRACTED_GRAPH), self.extractions, self.records,
+                                                   self.minter, curated_iris(self.records, self.iri))
+            events = [(self.indexer.extracted(*event), event[5]) for event in extracted]
+            self.extracted_counts = extracted_counts(stats)
+        self.diff.apply(old_subjects, _E, _quads(sink))
+        return events
+
+    def rewrite_index(self, event_nodes: set, events: dict, agents: set) -> None:
+        db, months = self.db, self.months
+        old_buckets, old_month = set(), {}
+        for node in event_nodes:
+            for q in db.quads_for_pattern(node, None, None, _I):
+                if q.predicate == _ENTRY and q.object.value.startswith(_BUCKET_PREFIX):
+                    old_buckets.add(q.object)
+                elif q.predicate == _SORT_DAY:
+                    old_month[node] = q.object.value[:7]
+        before = {m: n > build_module.BUCKET_MAX for m, n in months.items()}
+        months.subtract(old_month.values())
+        new_days = {node: event_days(*event[1:4]) for node, event in events.items()}
+        months.update(sort_day.strftime("%Y-%m") for sort_day, _ in new_days.values() if sort_day)
+        months = self.months = Counter({m: n for m, n in months.items() if n > 0})
+        for month in sorted(set(before) | set(months)):
+            if before.get(month, False) != (months[month] > build_module.BUCKET_MAX):
+                # the month's events move between one bucket and a bucket a day: all of them are rewritten
+                year, number = map(int, month.split("-"))
+                keys = [month] + [f"{month}-{day:02d}" for day in range(1, 32)]
+                for key in keys:
+                    bucket = ox.NamedNode(_BUCKET_PREFIX + key)
+                    for node in self.subjects(_ENTRY, bucket, _I):
+                        if node not in event_nodes and (event := self.curated_event(node)) is not None:
+                            events[node] = event
+                            new_days[node] = event_days(*event[1:4])
+                            event_nodes.add(node)
+                    old_buckets.add(bucket)
+        sink = QuadLines()
+        add = quad_adder(sink, INDEX_GRAPH)
+        new_keys: dict[str, list] = {}
+        for node in sorted(events, key=str):
+            sort_day, end_day = new_days[node]
+            key = bucket_key(sort_day, months)
+            write_event_entries(add, self.minter, events[node], key)
+            new_keys.setdefault(key, []).append(end_day)
+        for bucket in old_buckets | {ox.NamedNode(_BUCKET_PREFIX + key) for key in new_keys}:
+            key = bucket.value[len(_BUCKET_PREFIX):]
+            staying = [e for e in self.subjects(_ENTRY, bucket, _I) if e not in event_nodes]
+            end_days = [*new_keys.get(key, []), *(date.fromisoformat(q.object.value) for e in staying
+                                                     for q in db.quads_for_pattern(e, _END_DAY, None, _I))]
+            if staying or key in new_keys:
+                write_bucket(add, self.minter, key, max(filter(None, end_days), default=None))
+        for agent in sorted(agents, key=str):
+            if any(next(iter(db.quads_for_pattern(None, _VISITOR, agent, g)), None) is not None for g in (_C, _E)):
+                self.indexer.write_origins(add, URIRef(agent.value))
+        self.diff.apply({*event_nodes, *agents, *old_buckets}, _I, _quads(sink))
+

@@ -1,0 +1,253 @@
+"""Incremental builds end with exactly the quads of a full build, after any edits; a build that
+is killed at any moment leaves the previous build live and the store usable."""
+import copy
+import dataclasses
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import kgraph.quads
+from kgraph.build import build, build_records
+from kgraph.records import Event, PartialDate, Person, Post, Records, Where
+from kgraph.resources import default_data_dir
+from kgraph.store import open_store
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.synthetic import synthetic_records  # noqa: E402
+
+HERE = Where("<test>", 1)
+
+
+def dump(store_dir) -> str:
+    """Every quad of the live build, all graphs, as sorted N-Quads."""
+    return "".join(sorted(f"{quad} .\n" for quad in open_store(store_dir)))
+
+
+def fresh(records: Records) -> Records:
+    return Records(data_dir=records.data_dir, places=list(records.places), organisations=list(records.organisations),
+                   people=list(records.people), events=list(records.events), partnerships=list(records.partnerships),
+                   documents=list(records.documents))
+
+
+def extraction(records: Records) -> list[dict]:
+    """An extraction record naming a curated person, a candidate and a curated town."""
+    person, city = records.people[0], next(p for p in records.places if p.type == "city")
+    sentence = f"{person.labels['pl']} i Anna Nowacka odwiedzili {city.labels['pl']}."
+    return [{"doc": "news-1", "date": "2024-05-03", "entities": [
+        {"name": person.labels["pl"], "type": "Person", "id": person.id},
+        {"name": "Anna Nowacka", "type": "Person"},
+        {"name": city.labels["pl"], "type": "City", "id": city.id}],
+        "visits": [{"visitor": name, "place": city.labels["pl"], "start": "2024-05-02",
+                    "evidence": {"sentence": sentence, "start": 0, "end": len(sentence), "confidence": 0.9, "rule": "test"}}
+                   for name in (person.labels["pl"], "Anna Nowacka")]}]
+
+
+# --- edits: each takes the records and a random source, and changes them in place, keeping references valid
+
+def new_id(r, rng, prefix):
+    taken = {record.id for record in fresh(r).all()}
+    return next(f"{prefix}-{n}" for n in iter(lambda: rng.randrange(10**6), None) if f"{prefix}-{n}" not in taken)
+
+
+def relabel(r, rng):
+    group = rng.choice([r.places, r.organisations, r.people, r.events])
+    i = rng.randrange(len(group))
+    group[i] = dataclasses.replace(group[i], labels={"pl": f"Nowa nazwa {rng.randrange(999)}", "en": "New name"})
+
+
+def move_event(r, rng):
+    i = rng.randrange(len(r.events))
+    day = PartialDate(rng.choice([2001, 2002]), rng.randint(1, 2), rng.randint(1, 28))
+    r.events[i] = dataclasses.replace(r.events[i], start=day if rng.random() < 0.8 else None, end=None,
+                                      not_after=None if rng.random() < 0.7 else day)
+
+
+def revisit(r, rng):
+    i = rng.randrange(len(r.events))
+    people = rng.sample([p.id for p in r.people], 2)
+    r.events[i] = dataclasses.replace(r.events[i], visitors=(rng.choice(r.organisations).id, *people))
+
+
+def repost(r, rng):
+    i = rng.randrange(len(r.people))
+    of = rng.choice([*(o.id for o in r.organisations), *(p.id for p in r.places if p.type == "city")])
+    r.people[i] = dataclasses.replace(r.people[i], posts=(Post("burmistrz", of, HERE, start=PartialDate(2000 + i)),))
+
+
+def relocate(r, rng):
+    i = rng.randrange(len(r.organisations))
+    r.organisations[i] = dataclasses.replace(r.organisations[i], location=rng.choice([p.id for p in r.places if p.type == "city"]))
+
+
+def recountry(r, rng):
+    cities = [i for i, p in enumerate(r.places) if p.type == "city"]
+    i = rng.choice(cities)
+    r.places[i] = dataclasses.replace(r.places[i], country=rng.choice([p.id for p in r.places if p.type == "country"]))
+
+
+def rival_claim(r, rng):
+    """A second claim of the same pair and kind: which one is kgo:preferred may change."""
+    claim = rng.choice(r.partnerships)
+    r.partnerships.append(dataclasses.replace(claim, id=new_id(r, rng, "claim"), since=PartialDate(rng.randint(1950, 2020)),
+                                              sources=claim.sources + (f"https://example.org/claim/{rng.randrange(3)}",)))
+
+
+def cite(r, rng):
+    group = rng.choice([r.places, r.people, r.events, r.partnerships])
+    i = rng.randrange(len(group))
+    sources = (f"https://example.org/page/{rng.randrange(4)}",) if rng.random() < 0.5 else group[i].sources[:1]
+    group[i] = dataclasses.replace(group[i], sources=sources)
+
+
+def add_event(r, rng):
+    city, home = rng.sample([p.id for p in r.places if p.type == "city"], 2)
+    r.events.append(Event(new_id(r, rng, "new-visit"), "visit", {"pl": "Wizyta", "en": "Visit"}, HERE,
+                          start=PartialDate(2001, 1, rng.randint(1, 28)), location=city,
+                          visitors=(home, rng.choice(r.people).id), sources=("https://example.org/new",)))
+
+
+def add_person(r, rng):
+    r.people.append(Person(new_id(r, rng, "new-person"), {"pl": "Jan Nowy", "en": "Jan Nowy"}, HERE,
+                           posts=(Post("radny", rng.choice(r.places).id, HERE),), sources=("https://example.org/new",)))
+
+
+def delete_event(r, rng):
+    r.events.pop(rng.randrange(len(r.events)))
+
+
+def delete_person(r, rng):
+    gone = r.people.pop(rng.randrange(1, len(r.people))).id
+    r.events[:] = [dataclasses.replace(e, visitors=tuple(v for v in e.visitors if v != gone)) for e in r.events]
+
+
+def rename(r, rng):
+    """A new id for a person or a city, and every reference to it."""
+    group = rng.choice([r.people, [p for p in r.places if p.type == "city"]])
+    old = rng.choice(group).id
+    new = new_id(r, rng, "renamed")
+    swap = lambda ref: new if ref == old else ref  # noqa: E731
+    r.people[:] = [dataclasses.replace(p, id=swap(p.id), posts=tuple(dataclasses.replace(q, of=swap(q.of)) for q in p.posts))
+                   for p in r.people]
+    r.places[:] = [dataclasses.replace(p, id=swap(p.id)) for p in r.places]
+    r.organisations[:] = [dataclasses.replace(o, location=swap(o.location)) for o in r.organisations]
+    r.events[:] = [dataclasses.replace(e, location=swap(e.location), visitors=tuple(map(swap, e.visitors)),
+                                       hosts=tuple(map(swap, e.hosts))) for e in r.events]
+    r.partnerships[:] = [dataclasses.replace(c, between=tuple(map(swap, c.between))) for c in r.partnerships]
+
+
+EDITS = [relabel, move_event, revisit, repost, relocate, recountry, rival_claim, cite, add_event, add_person,
+         delete_event, delete_person, rename]
+
+
+def base_records() -> Records:
+    records = synthetic_records(4000, seed=3)
+    # crowd two months, so that edits move them across BUCKET_MAX (one bucket <-> a bucket a day)
+    records.events[:] = [dataclasses.replace(e, start=PartialDate(2001, 1 + i % 2, 1 + i % 28), end=None)
+                         if i % 3 == 0 else e for i, e in enumerate(records.events)]
+    return records
+
+
+@pytest.fixture
+def small_buckets(monkeypatch):
+    monkeypatch.setattr(kgraph.quads, "BUCKET_MAX", 12)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 2**32)), min_size=1, max_size=4),
+       with_extraction=st.booleans())
+def test_incremental_builds_equal_full_builds(tmp_path_factory, small_buckets, steps, with_extraction):
+    records = base_records()
+    live, full = tmp_path_factory.mktemp("live"), tmp_path_factory.mktemp("full")
+    build_records(records, live, shacl=False, extractions=extraction(records) if with_extraction else None)
+    for number, (edit, seed) in enumerate(steps):
+        records = fresh(copy.deepcopy(records))
+        edit(records, random.Random(seed))
+        records = fresh(records)
+        extractions = extraction(records) if with_extraction else None
+        manifest = build_records(records, live, shacl=False, extractions=extractions)
+        expected = build_records(records, full / str(number), shacl=False, extractions=extractions)
+        assert manifest.mode in ("incremental", "unchanged"), (edit.__name__, manifest.reason)
+        assert dump(live) == dump(full / str(number)), edit.__name__
+        assert (manifest.graphs, manifest.months, manifest.records) == (expected.graphs, expected.months, expected.records)
+
+
+def test_the_build_says_what_it_did(tmp_path):
+    """A first build is full, a second unchanged, an edited delegation (its end day) incremental, equal to a full build."""
+    data = tmp_path / "data"
+    shutil.copytree(default_data_dir(), data)
+    store = tmp_path / "store"
+    first = build(data, store)
+    assert (first.mode, first.reason) == ("full", "no earlier build")
+    assert build(data, store).mode == "unchanged"
+    events = data / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    second = build(data, store)
+    assert (second.mode, second.changed) == ("incremental", 1)
+    assert "2025-11-09" in dump(store)
+    incremental = dump(store)
+    assert build(data, store, full=True).reason == "--full"
+    assert dump(store) == incremental
+
+
+def test_another_bucket_size_is_a_full_build(tmp_path, monkeypatch):
+    records = base_records()
+    build_records(records, tmp_path, shacl=False)
+    monkeypatch.setattr(kgraph.quads, "BUCKET_MAX", 3)
+    manifest = build_records(records, tmp_path, shacl=False)
+    assert manifest.mode == "full" and "settings" in manifest.reason
+
+
+_BUILDER = textwrap.dedent("""
+    import dataclasses, sys
+    sys.path.insert(0, {root!r})
+    from benchmarks.synthetic import synthetic_records
+    from kgraph.build import build_records
+    from kgraph.records import PartialDate
+    records = synthetic_records(20000, seed=3)
+    first = records.events[0]
+    other = dataclasses.replace(first, start=PartialDate(1999, 1, 1), end=None)
+    print("ready", flush=True)
+    for number in range(10**6):
+        records.events[0] = other if number % 2 else first
+        records.__dict__.pop("_by_id", None)
+        build_records(records, {store!r}, shacl=False, full=number % 5 == 4)
+""")
+
+
+def test_a_killed_build_leaves_the_previous_build(tmp_path):
+    """kill -9 at random moments of builds that switch one event between two dates: the store always
+    holds one of the two graphs, whole, and the next build cleans up and goes on."""
+    root = str(Path(__file__).resolve().parents[1])
+    store = tmp_path / "store"
+    records = synthetic_records(20000, seed=3)
+    build_records(records, tmp_path / "first", shacl=False)
+    records.events[0] = dataclasses.replace(records.events[0], start=PartialDate(1999, 1, 1), end=None)
+    records.__dict__.pop("_by_id", None)
+    build_records(records, tmp_path / "other", shacl=False)
+    graphs = {dump(tmp_path / "first"), dump(tmp_path / "other")}
+    rng = random.Random(1)
+    for _ in range(8):
+        child = subprocess.Popen([sys.executable, "-c", _BUILDER.format(root=root, store=str(store))],
+                                 stdout=subprocess.PIPE, text=True)
+        assert child.stdout.readline() == "ready\n"
+        time.sleep(rng.uniform(0.2, 2.5))
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait()
+        if (store / "CURRENT").exists():
+            assert dump(store) in graphs
+    manifest = build_records(records, store, shacl=False)
+    assert dump(store) == dump(tmp_path / "other")
+    leftovers = [p.name for p in store.iterdir() if p.is_dir() and p.name != manifest.build]
+    assert leftovers == []
