@@ -489,13 +489,12 @@ def rows_format_option(func):
 @graph_options
 def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """Degree, weighted degree (strength), betweenness and PageRank, most central first."""
-    from kgraph.analyse import centrality as measure, network_for, project
+    from kgraph.analyse import centrality as measure, projection_for
     from kgraph.results import render_rows
 
     try:
-        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
-                            types=_types(types), window=_window(date_from, date_to))
-        rows = measure(project(graph, projection), top=top)
+        rows = measure(projection_for(open_graph(), projection, lang=lang, include_extracted=not curated_only,
+                                      types=_types(types), window=_window(date_from, date_to)), top=top)
         click.echo(render_rows(rows, ["label", "kind", "degree", "strength", "betweenness", "pagerank", "node"], fmt), nl=False)
     except KgraphError as e:
         _fail(e)
@@ -508,13 +507,12 @@ def centrality(projection, top, fmt, types, date_from, date_to, lang, curated_on
 @graph_options
 def communities(projection, fmt, types, date_from, date_to, lang, curated_only, open_graph):
     """Louvain communities (weighted, fixed seed), largest first: one row per member."""
-    from kgraph.analyse import communities as detect, network_for, project
+    from kgraph.analyse import communities as detect, projection_for
     from kgraph.results import render_rows
 
     try:
-        graph = network_for(open_graph(), lang=lang, include_extracted=not curated_only,
-                            types=_types(types), window=_window(date_from, date_to))
-        found = detect(project(graph, projection))
+        found = detect(projection_for(open_graph(), projection, lang=lang, include_extracted=not curated_only,
+                                      types=_types(types), window=_window(date_from, date_to)))
         if fmt == "json":
             click.echo(render_rows(found, [], fmt), nl=False)
             return

@@ -5,6 +5,8 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -13,6 +15,8 @@ from kgraph.analyse import centrality, communities, connection, project, select,
 from kgraph.cli import cli
 from kgraph.export import export_network, network_tables
 from kgraph.query import run_query
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # benchmarks.synthetic
 
 KALISZ = "https://w3id.org/kgraph/id/place/kalisz"
 LOWECZ = "https://w3id.org/kgraph/id/place/lowecz"
@@ -148,3 +152,57 @@ def test_views_exports_and_answers_do_not_depend_on_hash_seed(store_dir):
     outputs = {subprocess.run([sys.executable, "-c", code, str(store_dir)], capture_output=True, text=True, check=True,
                               env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
     assert len(outputs) == 1
+
+
+# --- analysis at scale: the fast paths give networkx's answers
+
+@pytest.mark.parametrize("k", [None, 1, 2, 40])
+def test_betweenness_equals_networkx(k):
+    """igraph's sums, rescaled, are networkx's betweenness: exact, and estimated from the same k sources."""
+    from kgraph.analyse import betweenness
+
+    G = nx.relabel_nodes(nx.gnm_random_graph(120, 400, seed=5), lambda i: f"city-{i}")
+    G.add_edge("city-0", "city-0")  # a loop: neither library counts it
+    G.add_node("alone")
+    expected = nx.betweenness_centrality(G, k=k, seed=7)
+    got = betweenness(G, k=k, seed=7)
+    assert got.keys() == expected.keys()
+    assert all(got[n] == pytest.approx(expected[n], abs=1e-12, nan_ok=True) for n in G)
+
+
+def test_betweenness_of_tiny_graphs():
+    from kgraph.analyse import betweenness
+
+    for G in (nx.Graph(), nx.path_graph(1), nx.path_graph(2), nx.path_graph(3)):
+        assert betweenness(G) == pytest.approx(nx.betweenness_centrality(G))
+
+
+@pytest.mark.parametrize("projection", ["city-city", "person-city", "whole"])
+@pytest.mark.parametrize("options", [{}, {"window": (date(2025, 1, 1), date(2025, 12, 31))}, {"types": ["cities", "people"]},
+                                     {"types": ["cities", "events"]}, {"lang": "en"}])
+def test_the_projection_read_for_analysis_is_the_projection_of_the_network(store, projection, options):
+    """projection_for reads only the facts a projection needs; it gives what projecting the whole network gives."""
+    from kgraph.analyse import network_for, projection_for
+
+    fast = projection_for(store, projection, **options)
+    slow = project(network_for(store, **options), projection)
+    assert sorted(fast.edges(data=True)) == sorted(slow.edges(data=True))
+    assert sorted((n, d["label"], d["kind"]) for n, d in fast.nodes(data=True)) == \
+        sorted((n, d["label"], d["kind"]) for n, d in slow.nodes(data=True))
+    assert centrality(fast) == centrality(slow)
+
+
+def test_the_synthetic_projection_equals_the_network_projection(tmp_path):
+    """The same on a synthetic graph large enough for sampled betweenness (over 1,000 cities would be slow here:
+    the sampled branch is checked against networkx above)."""
+    from benchmarks.synthetic import synthetic_records
+    from kgraph.analyse import network_for, projection_for
+    from kgraph.build import build_records
+    from kgraph.store import open_store
+
+    build_records(synthetic_records(100_000, seed=11), tmp_path, shacl=False)
+    store = open_store(tmp_path)
+    fast, slow = projection_for(store, "city-city"), project(network_for(store), "city-city")
+    assert fast.number_of_nodes() > 250
+    assert sorted(fast.edges(data=True)) == sorted(slow.edges(data=True))
+    assert centrality(fast, top=20) == centrality(slow, top=20)
