@@ -12,6 +12,7 @@ from pathlib import Path
 
 from kgraph.errors import ValidationFailed
 from kgraph.extracted import read_extractions
+from kgraph.progress import Progress, silent
 from kgraph.quads import build_curated_graph, build_dataset, build_quads, extracted_counts, preferred_claims
 from kgraph.records import Records, load_records
 from kgraph.resources import default_data_dir
@@ -26,13 +27,15 @@ from kgraph.validate import validate_graph
 __all__ = ["build", "build_records", "data_fingerprint", "build_quads", "build_dataset", "build_curated_graph"]
 
 
+PROGRESS_ABOVE = 5_000  # records (about 10^5 triples): a full build takes seconds from here on
 SHACL_SLOW_ABOVE = 20_000  # records; beyond this SHACL validation takes minutes
 
 
 def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,
                   extractions: list[dict] | None = None, data_dir: str = "", fingerprint: str = "",
-                  extracted=(), full: bool = False) -> Manifest:
+                  extracted=(), full: bool = False, progress: Progress = silent) -> Manifest:
     """Build the graph of `records` (and `extractions`) and make it the live store of `store_dir`.
+    A full build of over PROGRESS_ABOVE records shows `progress` (kgraph.progress).
 
     When the store has a live build made on the same basis (build code, ontology, settings) and few
     records changed, only their quads are rewritten (kgraph.incremental); `full` forces a full build.
@@ -69,8 +72,10 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
                                      manifest_fields=fields)
         per_month = Counter()
 
+        shown = progress if sum(counts.values()) > PROGRESS_ABOVE else silent
+
         def produce(sink) -> dict[str, int]:
-            built = build_quads(records, sink, extractions)
+            built = build_quads(records, sink, extractions, shown)
             per_month.update(built.per_month)
             return extracted_counts(built.stats) if built.stats else {}
 
@@ -80,7 +85,7 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
 
 
 def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,
-          extracted=(), full: bool = False) -> Manifest:
+          extracted=(), full: bool = False, progress: Progress = silent) -> Manifest:
     """Validate the records of `data_dir`, build the graph and make it the live store.
 
     `extracted` are texts to extract from, or `kgraph extract` output (*.jsonl):
@@ -90,9 +95,10 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     records = load_records(data_dir)
-    extractions = read_extractions(extracted, records, default_home=default_home(data_dir)) if extracted else None
+    extractions = read_extractions(extracted, records, default_home=default_home(data_dir),
+                                   progress=progress) if extracted else None
     return build_records(records, store_dir, shacl=shacl, extractions=extractions, data_dir=str(data_dir),
-                         fingerprint=data_fingerprint(data_dir), extracted=extracted, full=full)
+                         fingerprint=data_fingerprint(data_dir), extracted=extracted, full=full, progress=progress)
 
 
 def data_fingerprint(data_dir: Path | str) -> str:

@@ -89,6 +89,11 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
     return params
 
 
+def quiet_option(func):
+    return click.option("--quiet", "-q", is_flag=True,
+                        help="No progress bar (there is none either when stderr is not a terminal).")(func)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(package_name="kgraph")
 def cli():
@@ -106,7 +111,8 @@ def cli():
               help="Texts (or a folder of them, or `kgraph extract` output *.jsonl) whose extracted facts go "
                    "into the extracted graph, with provenance. Repeatable.")
 @click.option("--full", is_flag=True, help="Rebuild everything, even when only a few records changed.")
-def build(data_dir, store_dir, no_shacl, extracted, full):
+@quiet_option
+def build(data_dir, store_dir, no_shacl, extracted, full, quiet):
     """Validate the records and build the graph store.
 
     When a few records changed since the live build, only their quads are
@@ -121,9 +127,11 @@ def build(data_dir, store_dir, no_shacl, extracted, full):
       kgraph build --extracted data/texts
     """
     from kgraph.build import build as build_store
+    from kgraph.progress import bar
 
     try:
-        manifest = build_store(data_dir, store_dir, shacl=not no_shacl, extracted=extracted, full=full)
+        manifest = build_store(data_dir, store_dir, shacl=not no_shacl, extracted=extracted, full=full,
+                               progress=bar(quiet))
     except KgraphError as e:
         _fail(e)
     graphs = ", ".join(f"{name.rsplit('/', 1)[-1]} {count}" for name, count in manifest.graphs.items())
@@ -699,7 +707,8 @@ def serve(host, port, timeout_s, data_dir, store_dir):
               help="Seconds to wait for each upload.")
 @data_option()
 @store_option("The built graph to push (built first if missing).")
-def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
+@quiet_option
+def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir, quiet):
     """Upload the graph to a server triple store (SPARQL 1.1 Graph Store HTTP Protocol).
 
     Each layer goes into its own named graph, with the IRI it has locally: the
@@ -714,32 +723,33 @@ def push(endpoint, into, replace, curated_only, timeout, data_dir, store_dir):
       kgraph query who-visited-where --endpoint http://127.0.0.1:7878/query
     """
     from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, ONTOLOGY_GRAPH
+    from kgraph.progress import bar
     from kgraph.remote import push as upload
 
     if not endpoint.startswith(("http://", "https://")):
         raise click.BadParameter(f"{endpoint!r} is not an http(s) URL", param_hint="--endpoint")
     layers = [ONTOLOGY_GRAPH, INDEX_GRAPH, CURATED_GRAPH] + ([] if curated_only else [EXTRACTED_GRAPH])
     try:
-        sent = upload(_store(data_dir, store_dir), endpoint, layers, replace=replace, into=into, timeout=timeout)
+        sent = upload(_store(data_dir, store_dir), endpoint, layers, replace=replace, into=into, timeout=timeout,
+                      progress=bar(quiet))
     except KgraphError as e:
         _fail(e)
     for graph, count in sent.items():
         click.echo(f"pushed {count} triples into <{into or graph}>", err=True)
 
 
-def _extract_records(paths, data_dir, home):
+def _extract_records(paths, data_dir, home, jobs=None, quiet=False):
     """Extraction records for every document in `paths`, with the curated records as gazetteer."""
-    from kgraph.text.extract import make_extractor
-    from kgraph.text.readers import expand_paths, read_path
+    from kgraph.progress import bar
+    from kgraph.text.extract import default_jobs, extract_paths, make_extractor
 
     extractor = make_extractor(data_dir, home=home)
-    for path in expand_paths(paths):  # a folder stands for every text in it
-        for record in extractor.extract_all(read_path(path)):
-            language = record.get("language") or {}
-            if language.get("polish") is False:
-                click.echo(f"warning: {record['doc']}: not Polish (Morfeusz knows {language['known_words']:.0%} of its "
-                           "words); what was found in it is unreliable", err=True)
-            yield record
+    for record in extract_paths(paths, extractor, jobs=jobs or default_jobs(), progress=bar(quiet)):
+        language = record.get("language") or {}
+        if language.get("polish") is False:
+            click.echo(f"warning: {record['doc']}: not Polish (Morfeusz knows {language['known_words']:.0%} of its "
+                       "words); what was found in it is unreliable", err=True)
+        yield record
 
 
 @cli.command()
@@ -751,7 +761,10 @@ def _extract_records(paths, data_dir, home):
               help="The town that published the texts [default: the Polish town each text is about, else `home` "
                    "in the data's settings.yaml].")
 @data_option("Curated records used to recognise and link known entities.")
-def extract(paths, fmt, out, data_dir, home):
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for many files [default: one per core]; the output order is the same.")
+@quiet_option
+def extract(paths, fmt, out, data_dir, home, jobs, quiet):
     """Find people, places, organisations, visits and posts in Polish texts.
 
     PATHS are news listings, letters, news items, HTML pages or plain UTF-8 (cp1250 and
@@ -763,7 +776,7 @@ def extract(paths, fmt, out, data_dir, home):
 
     try:
         lines = []
-        for record in _extract_records(paths, data_dir, home):
+        for record in _extract_records(paths, data_dir, home, jobs, quiet):
             if fmt == "jsonl":
                 lines.append(json.dumps(record, ensure_ascii=False, sort_keys=True))
                 continue

@@ -14,6 +14,18 @@ __all__ = [
 class KgraphError(Exception):
     """Base of every error kgraph expects and reports without a traceback."""
 
+    def __reduce__(self):
+        # rebuilt from its message and attributes, whatever its __init__ takes: an error raised in
+        # an extraction worker process reaches the parent whole
+        return _rebuild, (type(self), str(self), self.__dict__)
+
+
+def _rebuild(cls, message: str, attributes: dict) -> KgraphError:
+    error = Exception.__new__(cls)
+    Exception.__init__(error, message)
+    error.__dict__.update(attributes)
+    return error
+
 
 class RecordError(KgraphError):
     """A curated record is malformed, incomplete or refers to an unknown id."""

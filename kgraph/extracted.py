@@ -22,6 +22,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
+from kgraph.progress import silent
 from kgraph.terms import IriMinter, day_literal, decimal, literal_for_date, text, typed
 from kgraph.errors import ReadError
 from kgraph.files import read_json_lines
@@ -55,21 +56,19 @@ def load_extractions(path: Path) -> list[dict]:
     return records
 
 
-def read_extractions(paths, records: Records, *, default_home: str | None = None) -> list[dict]:
+def read_extractions(paths, records: Records, *, default_home: str | None = None, progress=silent) -> list[dict]:
     """Extraction records from `kgraph extract` output (*.jsonl) or from texts, read and
     extracted now (any other file; a directory stands for the files in it); `default_home` is
     the publishing town of texts that name none."""
-    from kgraph.text.extract import Extractor
-    from kgraph.text.readers import expand_paths, read_path
+    from kgraph.text.extract import Extractor, default_jobs, extract_paths
+    from kgraph.text.readers import expand_paths
 
     files = expand_paths(paths)
-    extractions, extractor = [], None
-    for path in files:
-        if path.suffix == ".jsonl":
-            extractions += load_extractions(path)
-            continue
-        extractor = extractor or Extractor(records, default_home=default_home)
-        extractions += extractor.extract_all(read_path(path))
+    extractions = [record for path in files if path.suffix == ".jsonl" for record in load_extractions(path)]
+    texts = [path for path in files if path.suffix != ".jsonl"]
+    if texts:
+        extractor = Extractor(records, default_home=default_home)
+        extractions += extract_paths(texts, extractor, jobs=default_jobs(), progress=progress)
     return extractions
 
 

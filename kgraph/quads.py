@@ -22,6 +22,7 @@ from kgraph.namespaces import (
 from kgraph.records import (
     Document, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
 )
+from kgraph.progress import Progress, silent
 from kgraph.store import QuadLines
 from kgraph.terms import TRUE, IriMinter, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
 from kgraph.extracted import add_extracted_graph
@@ -278,12 +279,14 @@ def _concept_labels(namespace) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _write_curated(add, records: Records, minter: IriMinter) -> None:
+def _write_curated(add, records: Records, minter: IriMinter, progress: Progress = silent) -> None:
     writer = _GraphWriter(add, records, minter)
     for url in records.web_sources():
         writer.web_page(url)
     preferred = preferred_claims(records.partnerships)
-    for record in records.all():
+    total = sum(len(group) for group in (records.places, records.organisations, records.people, records.events,
+                                         records.partnerships, records.documents))
+    for record in progress(records.all(), total=total, what="records"):
         writer.record(record, preferred)
 
 
@@ -427,7 +430,8 @@ class BuiltGraph:
     per_month: Counter  # events a month, for the next incremental build's date buckets
 
 
-def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | None = None) -> BuiltGraph:
+def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | None = None,
+                progress: Progress = silent) -> BuiltGraph:
     """Write into `sink` the ontology, the curated facts, the extracted facts (when `extractions`
     are given) and the date index, each in its own named graph, as N-Quads lines; the same
     records give the same lines in the same order."""
@@ -436,7 +440,7 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
     for s, p, o in sorted(ontology_graph()):
         add(s, p, from_rdflib(o))
     minter = IriMinter()
-    _write_curated(quad_adder(sink, CURATED_GRAPH), records, minter)
+    _write_curated(quad_adder(sink, CURATED_GRAPH), records, minter, progress)
     indexer = EventIndexer(records, RecordIris(records, minter))
     events = [indexer.curated(e) for e in records.events]
     visitors = dict.fromkeys(indexer.iri(ref) for e in records.events for ref in e.visitors)

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kgraph.progress import Progress, silent
 from kgraph.errors import RemoteError, StoreError
 
 __all__ = ["Endpoint", "bind_in_text", "push", "find_server", "start_server", "wait_until_listening", "DEFAULT_TIMEOUT"]
@@ -219,8 +220,9 @@ class Endpoint:
 
 
 def push(store: ox.Store, url: str, graphs, *, replace: bool = False, into: str | None = None,
-         timeout: float = DEFAULT_TIMEOUT, retries: int = 3) -> dict[str, int]:
-    """Upload named graphs of `store` to a Graph Store (`url`, e.g. http://host:7878/store).
+         timeout: float = DEFAULT_TIMEOUT, retries: int = 3, progress: Progress = silent) -> dict[str, int]:
+    """Upload named graphs of `store` to a Graph Store (`url`, e.g. http://host:7878/store), one by one
+    (shown by `progress`, kgraph.progress).
 
     Each graph keeps its IRI, unless `into` names one graph for all of them.
     `replace` sends PUT (the remote graph becomes exactly this one; with `into`,
@@ -234,7 +236,8 @@ def push(store: ox.Store, url: str, graphs, *, replace: bool = False, into: str 
     if urlparse(url).path in ("", "/"):
         raise RemoteError(f"{url} is a server's root, not its Graph Store; give the store's URL "
                           f"(Oxigraph server: {url.rstrip('/')}/store, Fuseki: .../DATASET/data)")
-    for number, graph in enumerate(graphs):
+    graphs = list(graphs)
+    for number, graph in enumerate(progress(graphs, total=len(graphs), what="graphs")):
         buffer = io.BytesIO()
         triples = sorted((ox.Triple(q.subject, q.predicate, q.object)
                           for q in store.quads_for_pattern(None, None, None, ox.NamedNode(str(graph)))), key=str)

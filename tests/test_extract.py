@@ -267,3 +267,71 @@ def test_intransitive_gosci_w_is_a_visit(extractor, sentence, visit):
     result = _one(extractor, f"Goście\n05 maja 2025\n{sentence}")
     assert visit in {(v["visitor"], v["place"]) for v in result["visits"]}
     assert (visit[1], visit[0]) not in {(v["visitor"], v["place"]) for v in result["visits"]}
+
+
+# --- many files: both cores, the same order; a progress bar only on a terminal
+
+def _news_folder(tmp_path, count=24) -> Path:
+    folder = tmp_path / "news"
+    folder.mkdir()
+    seeds = sorted((Path(__file__).resolve().parents[1] / "data" / "texts").glob("*"))
+    for number in range(count):
+        seed = seeds[number % len(seeds)]
+        (folder / f"{number:03d}-{seed.name}").write_bytes(seed.read_bytes())
+    return folder
+
+
+def test_worker_processes_give_the_records_of_one_process_in_the_same_order(tmp_path, extractor):
+    from kgraph.text.extract import extract_paths
+
+    folder = _news_folder(tmp_path)
+    one = list(extract_paths([folder], extractor, jobs=1))
+    two = list(extract_paths([folder], extractor, jobs=2))
+    assert len(one) >= 24 and one == two
+
+
+def test_a_bad_file_in_a_worker_is_reported_by_name(tmp_path, extractor):
+    from kgraph.text.extract import extract_paths
+
+    folder = _news_folder(tmp_path, count=6)
+    (folder / "003-broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 40)
+    with pytest.raises(ReadError, match="003-broken.txt"):
+        list(extract_paths([folder], extractor, jobs=2))
+
+
+def test_a_progress_bar_shows_on_a_terminal_only(tmp_path):
+    """`kgraph extract` on a terminal draws a bar on stderr; --quiet, or stderr in a file, draws none."""
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    folder = _news_folder(tmp_path, count=8)
+    command = [sys.executable, "-m", "kgraph.cli", "extract", str(folder), "--out", str(tmp_path / "out.jsonl")]
+
+    def stderr_on_terminal(*extra) -> str:
+        leader, follower = pty.openpty()
+        fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a new pty has 0 columns
+        process = subprocess.run(command + list(extra), stderr=follower, stdout=subprocess.DEVNULL, timeout=300)
+        os.close(follower)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # the terminal is closed and drained
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(leader)
+        assert process.returncode == 0
+        return b"".join(chunks).decode("utf-8", "replace")
+
+    drawn = stderr_on_terminal()
+    assert "0/8" in drawn and "files/s" in drawn
+    assert "files" not in stderr_on_terminal("--quiet")
+    piped = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert piped.returncode == 0 and "files" not in piped.stderr
