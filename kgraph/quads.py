@@ -19,6 +19,7 @@ from kgraph.names import search_key
 from kgraph.namespaces import (
     ID, CURATED_GRAPH, EXTRACTED_GRAPH, GEO, INDEX_GRAPH, KGI, KGO, ONTOLOGY_GRAPH, ORG, PKIND, PREFIXES, ROLE, SCHEMA, UNDATED, WD,
 )
+from kgraph.namespaces import TermCache
 from kgraph.records import (
     Document, Event, Organisation, PartialDate, Partnership, Person, Place, Post, Records,
 )
@@ -27,6 +28,9 @@ from kgraph.store import QuadLines
 from kgraph.terms import TRUE, IriMinter, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
 from kgraph.extracted import add_extracted_graph
 from kgraph.vocab import ontology_graph, superclasses
+
+# the namespaces the writers below read a term of for every triple, each term made once
+DCTERMS, GEO, KGI, KGO, ORG, RDF, RDFS, SCHEMA, SKOS = map(TermCache, (DCTERMS, GEO, KGI, KGO, ORG, RDF, RDFS, SCHEMA, SKOS))
 
 __all__ = ["build_quads", "build_dataset", "build_curated_graph", "BuiltGraph", "RecordIris", "EventIndexer", "KIND_OF",
            "preferred_claims", "extracted_counts", "curated_iris", "bucket_key", "write_event_entries", "write_bucket",
@@ -51,17 +55,24 @@ class RecordIris:
     def __init__(self, records: Records, minter: IriMinter):
         self.records, self.mint = records, minter
         self._iri: dict[str, URIRef] = {}
+        self._record_of: dict[URIRef, str] = {}
 
     def __call__(self, ref: str) -> URIRef:
         node = self._iri.get(ref)
         if node is None:
             record = self.records.entity(ref)
-            node = self.mint.record(KIND_OF[type(record)], ref) if record is not None else self.mint.web_page(ref)
-            self._iri[ref] = node
+            if record is not None:
+                node = self._iri[ref] = self.mint.record(KIND_OF[type(record)], ref)
+                self._record_of[node] = ref
+            else:
+                node = self._iri[ref] = self.mint.web_page(ref)
         return node
 
     def record_id(self, node: URIRef) -> str | None:
         """The id of the curated record `node` is the IRI of, or None (an extraction candidate)."""
+        known = self._record_of.get(node)
+        if known is not None:
+            return known
         kind, _, record_id = str(node)[len(ID):].partition("/")
         record = self.records.entity(record_id)
         return record_id if record is not None and KIND_OF[type(record)] == kind and str(node).startswith(ID) else None
@@ -384,12 +395,16 @@ class EventIndexer:
 
     def __init__(self, records: Records, iris: RecordIris):
         self.records, self.iri = records, iris
+        self._homes: dict[URIRef, list[URIRef]] = {}
 
     def home_cities(self, node: URIRef) -> list[URIRef]:
-        record_id = self.iri.record_id(node)
-        if record_id is None:  # an extraction candidate: nothing known of where it is from
-            return []
-        return [self.iri(city) for city in sorted(origin_cities(self.records, record_id))]
+        homes = self._homes.get(node)
+        if homes is None:
+            record_id = self.iri.record_id(node)
+            # an extraction candidate: nothing known of where it is from
+            homes = [] if record_id is None else [self.iri(city) for city in sorted(origin_cities(self.records, record_id))]
+            self._homes[node] = homes
+        return homes
 
     def involved(self, place: URIRef | None, visitors, others=()) -> list[URIRef]:
         place_id = self.iri.record_id(place) if place is not None else None
