@@ -25,7 +25,7 @@ from kgraph.records import parse_date
 __all__ = [
     "NODE_KINDS", "TYPE_NAMES", "DEFAULT_TYPES", "PROJECTIONS", "to_networkx", "network_for", "network_and_selection",
     "kinds_for", "select",
-    "project", "projection_for", "centrality", "communities", "betweenness", "connection", "summary", "degree_ranking",
+    "project", "project_edges", "projection_for", "centrality", "communities", "betweenness", "connection", "summary", "degree_ranking",
 ]
 
 NODE_KINDS = ("Person", "City", "Country", "Region", "Organisation", "Event", "Document")
@@ -38,6 +38,33 @@ DEFAULT_TYPES = ("people", "cities", "countries", "regions", "organisations")
 EVENT_EDGE_KINDS = frozenset({"visitor", "host", "participant", "venue", "part-of"})
 DATED_EDGE_KINDS = frozenset({"visit", "post", "partnership"})
 PROJECTIONS = ("city-city", "person-city", "whole")
+
+
+def _sorted_records(result, *order) -> list[dict]:
+    # Sorted here, by the given columns and then the rest, so the graph (and every view
+    # and export of it) is the same whatever engine answers. oxigraph's ORDER BY decodes
+    # both IRIs on each comparison: 1.9 of the 3.1 s the edges took at 10^5 triples,
+    # where sorting the decoded rows takes 0.1 s.
+    rows = result.records() if hasattr(result, "records") else result
+    columns = list(order) + [v for v in (rows[0] if rows else {}) if v not in order]
+    return sorted(rows, key=lambda row: [(row[c] is not None, row[c] or "") for c in columns])
+
+
+_NODE_ORDER, _EDGE_ORDER = ("node", "class"), ("kind", "source", "target", "start", "fact")
+
+
+def _facts(store, lang: str, include_extracted: bool, dated: bool) -> tuple[list[dict], list[dict]]:
+    """The rows of analysis-nodes.rq and analysis-edges.rq, sorted. A local store is read through its
+    indexes (kgraph.facts: a third of the time of the SPARQL joins); any other through SPARQL."""
+    if isinstance(store, ox.Store):
+        from kgraph.facts import fact_rows
+        nodes, edges = fact_rows(store, lang=lang, include_extracted=include_extracted, dated=dated)
+    else:
+        def run(name, **params):
+            return run_query(store, load_query(name, internal=True), {"lang": lang, **params},
+                             include_extracted=include_extracted).records()
+        nodes, edges = run("analysis-nodes"), run("analysis-edges", dated="yes" if dated else "")
+    return _sorted_records(nodes, *_NODE_ORDER), _sorted_records(edges, *_EDGE_ORDER)
 
 
 def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, facts_only: bool = False,
@@ -56,16 +83,14 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, fact
     them, without sources (a third of the time of the whole network at 10^6 triples); and with
     `dated` False, without their dates either (each date is a join: half the rest of the time).
     """
-    def run(name, *order, dated: str = ""):
-        # Sorted here, by the given columns and then the rest, so the graph (and every view
-        # and export of it) is the same whatever engine answers. oxigraph's ORDER BY decodes
-        # both IRIs on each comparison: 1.9 of the 3.1 s the edges took at 10^5 triples,
-        # where sorting the decoded rows takes 0.1 s.
-        params = {"lang": lang, **({"dated": dated} if name == "analysis-edges" else {})}
-        result = run_query(store, load_query(name, internal=True), params, include_extracted=include_extracted)
-        columns = list(order) + [v for v in result.variables if v not in order]
-        return sorted(result.records(), key=lambda row: [(row[c] is not None, row[c] or "") for c in columns])
+    def run(name, *order):
+        result = run_query(store, load_query(name, internal=True), {"lang": lang}, include_extracted=include_extracted)
+        return _sorted_records(result, *order)
 
+    if facts_only:
+        node_rows, edge_rows = _facts(store, lang, include_extracted, dated)
+    else:
+        node_rows, edge_rows = run("network-nodes", *_NODE_ORDER), run("network-edges", *_EDGE_ORDER)
     sources, evidence = defaultdict(list), {}
     for row in () if facts_only else run("network-sources", "subject", "document"):
         entry = {"document": row["document"], "name": row["name"], "url": row["url"]}
@@ -74,7 +99,7 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, fact
         if row["evidence"]:
             evidence[row["subject"]] = (row["evidence"], row["confidence"])
     graph = nx.MultiDiGraph()
-    for row in run("analysis-nodes" if facts_only else "network-nodes", "node", "class"):
+    for row in node_rows:
         node = row["node"]
         if node in graph:  # a second class row (e.g. an organisation that is also a city body)
             continue
@@ -87,9 +112,7 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, fact
             graph.nodes[node].update(lat=float(row["lat"]), long=float(row["long"]))
         if row["country"] is not None:
             graph.nodes[node]["country"] = row["country"]
-    edges = run("analysis-edges", "kind", "source", "target", "start", "fact", dated="yes" if dated else "") if facts_only \
-        else run("network-edges", "kind", "source", "target", "start", "fact")
-    for row in edges:
+    for row in edge_rows:
         source, target, fact = row["source"], row["target"], row["fact"]
         if source not in graph or target not in graph:
             continue
@@ -237,9 +260,23 @@ def projection_for(store, projection: str = "whole", *, lang: str = "pl", includ
     them are visits, posts, partnerships and seats (to_networkx facts_only)."""
     kinds = kinds_for(types) if types else {TYPE_NAMES[t] for t in DEFAULT_TYPES}
     windowed = window is not None and window != (None, None)
+    if kinds == FACT_KINDS and not windowed:  # select would keep every node and edge: no graph needed
+        node_rows, edge_rows = _facts(store, lang, include_extracted, dated=False)
+        nodes = {}
+        for row in node_rows:
+            nodes.setdefault(row["node"], {"label": row["name"], "kind": row["class"].rsplit("#", 1)[-1]})
+        # the edges as the MultiDiGraph of to_networkx holds and lists them: one per fact and pair (its key),
+        # by source in node order, then target in order of first edge (measures that walk edges, like
+        # Louvain, then see the same order)
+        succ = defaultdict(dict)
+        for row in edge_rows:
+            u, v = row["source"], row["target"]
+            if u in nodes and v in nodes:
+                succ[u].setdefault(v, {})[row["fact"] or row["kind"]] = {
+                    "kind": row["kind"], "label": row["label"] or "", "start": None, "end": None, "fact": row["fact"]}
+        edges = [(u, v, d) for u in nodes if u in succ for v, keyed in succ[u].items() for d in keyed.values()]
+        return project_edges(nodes, edges, projection)
     G = to_networkx(store, lang=lang, include_extracted=include_extracted, facts_only=kinds <= FACT_KINDS, dated=windowed)
-    if kinds == FACT_KINDS and not windowed:  # select would copy G as it is
-        return project(G, projection)
     return project(select(G, kinds=kinds, window=window), projection)
 
 
@@ -257,34 +294,42 @@ def project(G: nx.MultiDiGraph, projection: str = "whole") -> nx.Graph:
     - ``person-city``: people and cities; ``visits`` = ``weight`` = how often the person visited.
     - ``whole``: every node of G; ``weight`` = how many facts link the two.
     """
+    return project_edges(G.nodes, G.edges(data=True), projection)
+
+
+def project_edges(nodes, edges, projection: str = "whole") -> nx.Graph:
+    """`project` of the graph with `nodes` ({node: attributes}, in order) and `edges` ((u, v, attributes),
+    each fact once), without building it."""
     if projection not in PROJECTIONS:
         raise ParameterError(f"projection {projection!r}: known: {', '.join(PROJECTIONS)}")
+    kind = {n: d.get("kind") for n, d in nodes.items()}
     P = nx.Graph()
     if projection == "whole":
-        P.add_nodes_from(G.nodes(data=True))
-        for u, v in G.edges():
+        P.add_nodes_from(nodes.items())
+        for u, v, _ in edges:
             if u != v:
                 _bump(P, u, v, "weight")
         return P
     if projection == "person-city":
-        P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") in ("Person", "City"))
-        for u, v, d in G.edges(data=True):
-            if d["kind"] == "visit" and G.nodes[u]["kind"] == "Person" and G.nodes[v]["kind"] == "City":
+        P.add_nodes_from((n, d) for n, d in nodes.items() if d.get("kind") in ("Person", "City"))
+        for u, v, d in edges:
+            if d["kind"] == "visit" and kind[u] == "Person" and kind[v] == "City":
                 _bump(P, u, v, "visits")
         for u, v, d in P.edges(data=True):
             d["weight"] = d["visits"]
         return P
-    P.add_nodes_from((n, d) for n, d in G.nodes(data=True) if d.get("kind") == "City")
+    P.add_nodes_from((n, d) for n, d in nodes.items() if d.get("kind") == "City")
+    edges = list(edges)
     home = defaultdict(set)  # agent -> the cities it comes from
-    for u, v, d in G.edges(data=True):
-        if d["kind"] == "post" and G.nodes[v]["kind"] == "City":
+    for u, v, d in edges:
+        if d["kind"] == "post" and kind[v] == "City":
             home[u].add(v)
-        elif d["kind"] == "located" and G.nodes[v]["kind"] == "City" and G.nodes[u]["kind"] == "Organisation":
+        elif d["kind"] == "located" and kind[v] == "City" and kind[u] == "Organisation":
             home[u].add(v)
     for n in P:
         home[n].add(n)
     flows = set()  # (origin, place, visit): a delegation of five from one city is one visit
-    for u, v, d in G.edges(data=True):
+    for u, v, d in edges:
         if d["kind"] == "partnership" and u in P and v in P:
             _bump(P, u, v, "partnerships")
         elif d["kind"] == "visit" and v in P:

@@ -186,17 +186,18 @@ def test_the_projection_read_for_analysis_is_the_projection_of_the_network(store
 
     fast = projection_for(store, projection, **options)
     slow = project(network_for(store, **options), projection)
-    assert sorted(fast.edges(data=True)) == sorted(slow.edges(data=True))
-    assert sorted((n, d["label"], d["kind"]) for n, d in fast.nodes(data=True)) == \
-        sorted((n, d["label"], d["kind"]) for n, d in slow.nodes(data=True))
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
+    assert [(n, d["label"], d["kind"]) for n, d in fast.nodes(data=True)] == \
+        [(n, d["label"], d["kind"]) for n, d in slow.nodes(data=True)]
     assert centrality(fast) == centrality(slow)
+    assert communities(fast) == communities(slow)
 
 
 def test_the_synthetic_projection_equals_the_network_projection(tmp_path):
     """The same on a synthetic graph large enough for sampled betweenness (over 1,000 cities would be slow here:
     the sampled branch is checked against networkx above)."""
     from benchmarks.synthetic import synthetic_records
-    from kgraph.analyse import network_for, projection_for
+    from kgraph.analyse import _facts, network_for, projection_for
     from kgraph.build import build_records
     from kgraph.store import open_store
 
@@ -204,5 +205,22 @@ def test_the_synthetic_projection_equals_the_network_projection(tmp_path):
     store = open_store(tmp_path)
     fast, slow = projection_for(store, "city-city"), project(network_for(store), "city-city")
     assert fast.number_of_nodes() > 250
-    assert sorted(fast.edges(data=True)) == sorted(slow.edges(data=True))
+    assert _facts(store, "pl", True, True) == _facts(_SparqlOnly(store), "pl", True, True)
+    assert list(fast.edges(data=True)) == list(slow.edges(data=True))
     assert centrality(fast, top=20) == centrality(slow, top=20)
+
+
+class _SparqlOnly:
+    """A store that answers SPARQL only (as a remote endpoint does): to_networkx then reads through queries."""
+
+    def __init__(self, store):
+        self.query = store.query
+
+
+@pytest.mark.parametrize("dated", [True, False])
+@pytest.mark.parametrize("lang", ["pl", "en"])
+def test_facts_read_from_the_indexes_are_the_rows_of_the_queries(store, dated, lang):
+    from kgraph.analyse import _facts
+
+    assert _facts(store, lang, True, dated) == _facts(_SparqlOnly(store), lang, True, dated)
+    assert _facts(store, lang, False, dated) == _facts(_SparqlOnly(store), lang, False, dated)

@@ -1,0 +1,122 @@
+"""The rows of analysis-nodes.rq and analysis-edges.rq, read from a local store's indexes.
+
+The projections analyses measure (city-city, person-city) are made of a few kinds of triples
+(visitors, places visited, posts, partnerships, seats). oxigraph answers the SPARQL of
+queries/internal/analysis-*.rq by joining them, about 15 µs a row; reading each kind once through
+`quads_for_pattern` and joining in dictionaries takes a third of that. Remote stores keep the SPARQL;
+tests/test_analyse.py checks both give the same rows.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from kgraph.namespaces import (
+    CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, KGO, ONTOLOGY_GRAPH, ORG, RDF, RDFS, SCHEMA, TermCache,
+)
+
+__all__ = ["fact_rows", "NODE_CLASSES"]
+
+KGO, ORG, RDF, RDFS, SCHEMA = map(TermCache, (KGO, ORG, RDF, RDFS, SCHEMA))  # read once a row: made once
+
+NODE_CLASSES = ("Person", "City", "Country", "Region", "Organisation")
+
+
+def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = True,
+              dated: bool = True) -> tuple[list[dict], list[dict]]:
+    """(node rows, edge rows) as analysis-nodes.rq and analysis-edges.rq give them (unsorted)."""
+    graphs = [ox.NamedNode(str(g)) for g in (ONTOLOGY_GRAPH, INDEX_GRAPH, CURATED_GRAPH)
+              + ((EXTRACTED_GRAPH,) if include_extracted else ())]
+
+    def pairs(predicate, obj=None) -> set[tuple[str, str]]:
+        predicate = ox.NamedNode(str(predicate))
+        obj = ox.NamedNode(str(obj)) if obj is not None else None
+        return {(q.subject.value, q.object.value) for g in graphs for q in store.quads_for_pattern(None, predicate, obj, g)}
+
+    def by_subject(predicate) -> dict[str, list[str]]:
+        found = defaultdict(list)
+        for subject, value in sorted(pairs(predicate)):
+            found[subject].append(value)
+        return found
+
+    def values(subject: str, predicate) -> list[ox.Term]:
+        node, predicate = ox.NamedNode(subject), ox.NamedNode(str(predicate))
+        return sorted({q.object for g in graphs for q in store.quads_for_pattern(node, predicate, None, g)}, key=str)
+
+    def typed(cls) -> set[str]:
+        return {subject for subject, _ in pairs(RDF.type, cls)}
+
+    def label_in(subject: str, language: str) -> list[str]:
+        return [t.value for t in values(subject, RDFS.label) if isinstance(t, ox.Literal) and t.language == language]
+
+    nodes = []
+    for name in NODE_CLASSES:
+        cls = str(KGO[name])
+        for node in typed(KGO[name]):
+            names = label_in(node, lang) or label_in(node, "pl") or [t.value for t in values(node, SCHEMA.url)] or [node]
+            nodes += [{"node": node, "class": cls, "name": each} for each in names]
+
+    def dates(fact: str, *pairs_of_predicates) -> tuple[str | None, str | None]:
+        if not dated:
+            return None, None
+        found = []
+        for predicates in pairs_of_predicates:  # COALESCE: the first predicate with a value
+            found.append(next((values(fact, p)[0].value for p in predicates if values(fact, p)), None))
+        return found[0], found[1]
+
+    edges = []
+
+    def edge(source, target, kind, fact=None, label=None, start=None, end=None):
+        edges.append({"source": source, "target": target, "kind": kind, "label": label, "start": start, "end": end,
+                      "fact": fact})
+
+    visits, locations = typed(KGO.Visit), by_subject(SCHEMA.location)
+    for fact, visitor in sorted(pairs(KGO.visitor)):
+        if fact in visits and fact in locations:
+            start, end = dates(fact, (SCHEMA.startDate, KGO.notAfter), (SCHEMA.endDate, KGO.notAfter))
+            for place in locations[fact]:
+                edge(visitor, place, "visit", fact, None, start, end)
+    role_labels = {subject: label for subject, label in _labels(store, lang)}
+    posts, post_of, roles = typed(KGO.PostHolding), by_subject(KGO.postOf), by_subject(ORG.role)
+    for fact, member in sorted(pairs(ORG.member)):
+        if fact not in posts:
+            continue
+        start, end = dates(fact, (SCHEMA.startDate, KGO.periodStart), (SCHEMA.endDate, KGO.periodEnd))
+        for body in post_of.get(fact, ()):
+            for role in roles.get(fact, ()):
+                for label in role_labels.get(role, ()):
+                    edge(member, body, "post", fact, label, start, end)
+    partnerships, kinds = typed(KGO.Partnership), by_subject(KGO.kind)
+    for fact, between in by_subject(KGO.between).items():
+        if fact not in partnerships:
+            continue
+        since = values(fact, KGO.since)[0].value if dated and values(fact, KGO.since) else None
+        for source in between:
+            for target in between:
+                if source < target:
+                    for kind in kinds.get(fact, ()):
+                        for label in role_labels.get(kind, ()):
+                            edge(source, target, "partnership", fact, label, since)
+    for place, container in sorted(pairs(SCHEMA.containedInPlace)):
+        edge(place, container, "located")
+    organisations = typed(KGO.Organisation)
+    for org, seat in sorted(locations_of(locations, organisations)):
+        edge(org, seat, "located")
+    return nodes, edges
+
+
+def locations_of(locations: dict[str, list[str]], subjects: set[str]):
+    for subject in subjects:
+        for place in locations.get(subject, ()):
+            yield subject, place
+
+
+def _labels(store: ox.Store, lang: str):
+    """(concept, [label]) of the ontology's concepts (roles, partnership kinds) in `lang`."""
+    found = defaultdict(list)
+    label = ox.NamedNode(str(RDFS.label))
+    for quad in store.quads_for_pattern(None, label, None, ox.NamedNode(str(ONTOLOGY_GRAPH))):
+        if isinstance(quad.object, ox.Literal) and quad.object.language == lang:
+            found[quad.subject.value].append(quad.object.value)
+    return found.items()
