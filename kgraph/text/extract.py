@@ -170,7 +170,7 @@ def extract_paths(paths, extractor: Extractor, *, jobs: int = 1, progress: Progr
     _WORKER = extractor
     try:
         with ProcessPoolExecutor(min(jobs, len(files)), mp_context=multiprocessing.get_context("fork")) as pool:
-            chunk = max(1, min(16, len(files) // (jobs * 8)))  # few round trips, yet both workers busy to the end
+            chunk = max(1, min(8, len(files) // (jobs * 16)))  # few round trips, yet every worker busy to the end
             for records in progress(pool.map(_extract_file, files, chunksize=chunk), total=len(files), what="files"):
                 yield from records
     finally:
