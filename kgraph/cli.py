@@ -613,54 +613,45 @@ def serve(host, port, timeout_s, data_dir, store_dir):
     and SERVICE (a query that would fetch another URL) are refused. The query page
     loads nothing from the internet. The default graph is the union of the graphs,
     as for `kgraph query`. Stops on Ctrl-C or SIGTERM. A `kgraph build` meanwhile
-    keeps the served build until the server stops; restart `serve` to serve the new one.
+    (full or incremental) is served within a second or two, without a restart:
+    a server on the new build takes the queries, the old one finishes its own.
 
     \b
     Example:
       kgraph serve --port 7878
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' http://127.0.0.1:7878/query
     """
-    import os
+    import signal
     import socket
     import threading
 
     import uvicorn
 
-    from kgraph.remote import check_port_free, start_server, wait_until_listening
-    from kgraph.servepage import make_front
-    from kgraph.store import current_build_path, mark_served
+    from kgraph.remote import check_port_free
+    from kgraph.servepage import LiveBackend, make_front
 
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: serving on {host}: anyone who can reach it can query the graph; keep it to networks "
                    "you trust", err=True)
+    backend = LiveBackend(store_dir, timeout_s=timeout_s)
     try:
         check_port_free(host, port)
         _store(data_dir, store_dir)  # builds it when missing or stale
-        # a `kgraph build` while serving switches CURRENT but keeps this build until the server stops
-        marker = mark_served(store_dir, os.getpid())
-        with socket.socket() as probe:  # the Oxigraph server listens on a loopback port of its own
-            probe.bind(("127.0.0.1", 0))
-            inner = probe.getsockname()[1]
-        process = start_server(current_build_path(store_dir), "127.0.0.1", inner, timeout_s=timeout_s)
-        try:
-            wait_until_listening(process, "127.0.0.1", inner)
-        except KgraphError:
-            if marker is not None:
-                marker.unlink(missing_ok=True)
-            raise
+        backend.start()
     except KgraphError as e:
         _fail(e)
-    server = uvicorn.Server(uvicorn.Config(make_front(f"http://127.0.0.1:{inner}", timeout=timeout_s),
+    server = uvicorn.Server(uvicorn.Config(make_front(backend, timeout=timeout_s),
                                            host=host, port=port, log_level="warning", access_log=False))
     died = threading.Event()
 
-    def watch():  # the server behind stopping by itself stops the front too
-        process.wait()
-        if not server.should_exit:
-            died.set()
-            server.should_exit = True
+    def watch():  # the server behind stopping by itself (not replaced by a newer build's) stops the front too
+        while not server.should_exit:
+            process = backend.process
+            process.wait()
+            if process is backend.process and not server.should_exit:
+                died.set()
+                server.should_exit = True
     threading.Thread(target=watch, daemon=True).start()
-    import signal
 
     # stop on SIGTERM as on Ctrl-C, from now on (uvicorn installs the same once it runs)
     signal.signal(signal.SIGTERM, lambda *_: setattr(server, "should_exit", True))
@@ -670,28 +661,20 @@ def serve(host, port, timeout_s, data_dir, store_dir):
         front.bind((host, port))
         front.listen(128)  # listening before the URL is printed: a client that connects at once waits, never refused
     except OSError as e:
-        process.terminate()
-        if marker is not None:
-            marker.unlink(missing_ok=True)
+        backend.stop()
         raise click.ClickException(f"cannot listen on {host}:{port} ({e.strerror}); choose another --port")
     shown = f"[{host}]" if ":" in host else host
     click.echo(f"SPARQL endpoint: http://{shown}:{port}/query  (read-only)")
     click.echo(f"query page:      http://{shown}:{port}/")
     click.echo("Ctrl-C stops the server.", err=True)
+    backend.follow()  # a `kgraph build` meanwhile is served from the next second on
     try:
         server.run(sockets=[front])  # until Ctrl-C or SIGTERM
     finally:
         server.should_exit = True
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except Exception:
-                process.kill()
-        if marker is not None:
-            marker.unlink(missing_ok=True)
+        backend.stop()
     if died.is_set():
-        raise click.ClickException(f"the Oxigraph server stopped by itself (exit {process.returncode})")
+        raise click.ClickException(f"the Oxigraph server stopped by itself (exit {backend.process.returncode})")
     click.echo("stopped", err=True)
 
 

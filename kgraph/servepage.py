@@ -10,7 +10,12 @@ make this machine fetch whatever URL a client names. Writes (`/update`, `/store`
 from __future__ import annotations
 
 import json
+import os
 import secrets
+import socket
+import subprocess
+import threading
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
@@ -18,18 +23,91 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from kgraph.errors import KgraphError
 from kgraph.query import list_queries, uses_service
+from kgraph.remote import start_server, wait_until_listening
+from kgraph.store import live_build, mark_served
 
-__all__ = ["make_front"]
+__all__ = ["make_front", "LiveBackend"]
 
 _FORWARDED_HEADERS = ("content-type",)
 
 
-def make_front(backend: str, *, timeout: float | None = None) -> Starlette:
-    """The app in front of the Oxigraph server at `backend` (e.g. http://127.0.0.1:40123)."""
-    import httpx
+class LiveBackend:
+    """The Oxigraph server behind the front, always on the live build of a store.
 
-    import socket
+    `follow()` checks the store's CURRENT every `interval` seconds; when a `kgraph build` (full or
+    incremental) has made another build live, a server is started on it, the front's queries go to
+    it from then on, and the old server is stopped a few seconds later (queries it is answering end
+    first) and its build released to the next build's clean-up. A build that is served carries a
+    SERVING-<pid> marker, so no build removes it meanwhile.
+    """
+
+    GRACE = 5.0  # seconds the old server keeps answering after the switch
+
+    def __init__(self, store_dir: Path, *, timeout_s: float | None = None):
+        self.store_dir, self.timeout_s = Path(store_dir), timeout_s
+        self.url, self.process, self.build, self.marker = "", None, None, None
+        self.stopped = threading.Event()
+        self.switched = threading.Event()  # set at every switch (tests wait on it)
+
+    def _start_on(self, build: Path):
+        marker = mark_served(self.store_dir, os.getpid(), build)
+        with socket.socket() as probe:  # a loopback port of its own
+            probe.bind(("127.0.0.1", 0))
+            port = probe.getsockname()[1]
+        process = start_server(build / "oxigraph", "127.0.0.1", port, timeout_s=self.timeout_s)
+        try:
+            wait_until_listening(process, "127.0.0.1", port)
+        except KgraphError:
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+            raise
+        return f"http://127.0.0.1:{port}", process, marker
+
+    def start(self) -> None:
+        build = live_build(self.store_dir)
+        self.url, self.process, self.marker = self._start_on(build)
+        self.build = build
+
+    def follow(self, interval: float = 1.0) -> None:
+        threading.Thread(target=self._follow, args=(interval,), name="kgraph-follow-builds", daemon=True).start()
+
+    def _follow(self, interval: float) -> None:
+        while not self.stopped.wait(interval):
+            build = live_build(self.store_dir)
+            if build is None or build == self.build:
+                continue
+            try:
+                url, process, marker = self._start_on(build)
+            except (KgraphError, OSError):
+                continue  # removed meanwhile, or not openable yet: the next look tries again
+            old = (self.process, self.marker)
+            self.url, self.process, self.marker, self.build = url, process, marker, build
+            self.switched.set()
+            threading.Timer(self.GRACE, self._stop, args=old).start()
+
+    @staticmethod
+    def _stop(process: subprocess.Popen | None, marker: Path | None) -> None:
+        if process is not None and process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if marker is not None:
+            marker.unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        self.stopped.set()
+        self._stop(self.process, self.marker)
+
+
+def make_front(backend, *, timeout: float | None = None) -> Starlette:
+    """The app in front of the Oxigraph server at `backend`: its URL (e.g. http://127.0.0.1:40123), or a
+    LiveBackend, whose URL changes when a new build goes live."""
+    backend_url = (lambda: backend) if isinstance(backend, str) else (lambda: backend.url)
+    import httpx
 
     # TCP_NODELAY: a query's headers and body go out at once, not 40 ms apart (Nagle and delayed ACKs)
     transport = httpx.AsyncHTTPTransport(socket_options=[(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)],
@@ -53,7 +131,7 @@ def make_front(backend: str, *, timeout: float | None = None) -> Starlette:
             headers["Content-Type"] = request.headers.get("content-type", "application/sparql-query")
 
         try:
-            answer = await client.request(request.method, f"{backend}/query", params=list(request.query_params.multi_items()),
+            answer = await client.request(request.method, f"{backend_url()}/query", params=list(request.query_params.multi_items()),
                                           content=body if request.method == "POST" else None, headers=headers)
         except Exception as e:  # the server behind went away or timed out: the client gets a status, not a hang
             return PlainTextResponse(f"the SPARQL server did not answer ({type(e).__name__})\n", status_code=502)

@@ -295,10 +295,10 @@ def _being_served(build: Path) -> bool:
     return False
 
 
-def mark_served(store_dir: Path, pid: int) -> Path | None:
-    """Mark the live build as read by process `pid`, so a rebuild keeps it until that process ends.
-    Returns the marker, for the server to remove when it stops."""
-    build = _current_build(Path(store_dir))
+def mark_served(store_dir: Path, pid: int, build: Path | None = None) -> Path | None:
+    """Mark the live build (or `build`) as read by process `pid`, so a rebuild keeps it until that
+    process ends. Returns the marker, for the server to remove when it stops."""
+    build = build or _current_build(Path(store_dir))
     if build is None:
         raise StoreError(f"no graph in {store_dir}; run `kgraph build` first (or pass --store DIR)")
     marker = build / f"SERVING-{pid}"

@@ -344,3 +344,52 @@ def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
         process.wait(timeout=15)
     assert not list(served[0].glob("SERVING-*"))
 
+
+
+def test_serve_answers_from_each_new_build_without_a_restart(tmp_path):
+    """A running `kgraph serve` follows `kgraph build` (an incremental one here): within seconds its answers
+    come from the new build, and the build it served before is released and removed by the next build."""
+    import shutil
+    import time
+
+    from kgraph.resources import default_data_dir
+
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    subprocess.run([str(KGRAPH), "build", "--data", str(data), "--store", str(store)], check=True, capture_output=True)
+    port = free_port()
+    process = subprocess.Popen([str(KGRAPH), "serve", "--port", str(port), "--store", str(store), "--data", str(data)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    query = ('PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?label WHERE { '
+             '<https://w3id.org/kgraph/id/event/2025-11-delegacja-kalisza-do-martina> rdfs:label ?label '
+             'FILTER(lang(?label) = "pl") }')
+
+    def label() -> str:
+        answer = requests.get(f"http://127.0.0.1:{port}/query", params={"query": query},
+                              headers={"Accept": "text/csv"}, timeout=10)
+        return answer.text.splitlines()[1]
+
+    try:
+        assert process.stdout.readline().startswith("SPARQL endpoint:")
+        assert label() == "Delegacja Kalisza w Martinie"
+        first = {p.name for p in store.iterdir() if p.name.startswith("build-")}
+        events = data / "events.yaml"
+        events.write_text(events.read_text(encoding="utf-8").replace(
+            "labels: {pl: Delegacja Kalisza w Martinie,", "labels: {pl: Delegacja Kalisza do Martina,", 1), encoding="utf-8")
+        built = subprocess.run([str(KGRAPH), "build", "--data", str(data), "--store", str(store)],
+                               check=True, capture_output=True, text=True)
+        assert "incremental" in built.stderr
+        deadline = time.monotonic() + 30
+        while label() != "Delegacja Kalisza do Martina":
+            assert time.monotonic() < deadline, "the server still answers from the old build"
+            time.sleep(0.2)
+        assert first <= {p.name for p in store.iterdir()}  # still there: the old server may be finishing a query
+        time.sleep(7)  # the old server is stopped and its build released
+        subprocess.run([str(KGRAPH), "build", "--data", str(data), "--store", str(store), "--full"], check=True,
+                       capture_output=True)
+        assert not first & {p.name for p in store.iterdir()}
+        assert label() in ("Delegacja Kalisza do Martina",)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    assert process.returncode == 0
