@@ -13,7 +13,7 @@ from pathlib import Path
 from kgraph.errors import ValidationFailed
 from kgraph.extracted import read_extractions
 from kgraph.progress import Progress, silent
-from kgraph.quads import build_curated_graph, build_dataset, build_quads, extracted_counts, preferred_claims
+from kgraph.quads import build_curated_graph, curated_graph_of, build_dataset, build_quads, extracted_counts, preferred_claims
 from kgraph.records import Records, load_records
 from kgraph.resources import default_data_dir
 from kgraph.incremental import (
@@ -45,17 +45,6 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
     breaks a shape. (SHACL goes through rdflib and pyshacl, minutes at 10^6 triples:
     large builds pass shacl=False; records are checked when read either way.)
     """
-    if shacl:
-        size = sum(len(getattr(records, name)) for name in ("places", "organisations", "people", "events", "partnerships"))
-        if size > SHACL_SLOW_ABOVE:
-            # pyshacl takes minutes here and prints nothing meanwhile: say so, and how to skip it
-            sys.stderr.write(f"checking {size:,} records against the SHACL shapes: pyshacl takes many minutes at this "
-                             "size (over 15 at 100,000); `kgraph build --no-shacl` skips it, and the records are checked "
-                             "when read either way\n")
-        report = validate_graph(build_curated_graph(records))
-        if not report.conforms:
-            raise ValidationFailed(f"the graph built from {data_dir or 'the records'} violates {report.violations} SHACL "
-                                   "constraint(s); run `kgraph validate --data DIR` for the report", report.text)
     counts = {name: len(getattr(records, name)) for name in
               ("places", "organisations", "people", "events", "partnerships", "documents")}
     preferred = preferred_claims(records.partnerships)
@@ -65,6 +54,8 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
     store_dir = Path(store_dir)
     with build_lock(store_dir):
         plan = Plan("full", "--full") if full else plan_build(store_dir, digests, fields["basis"], fields["extraction_digest"])
+        if shacl:
+            _check_shapes(records, plan, data_dir)
         if plan.mode == "unchanged":
             return keep_live_build(store_dir, fields)
         if plan.mode == "incremental":
@@ -82,6 +73,27 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
         def sidecars() -> dict:
             return {UNITS_FILE: units_file(digests), "manifest": {"months": dict(sorted(per_month.items()))}}
         return write_store(produce, store_dir, sidecars=sidecars, reason=plan.reason, **fields)
+
+
+def _check_shapes(records: Records, plan: Plan, data_dir: str) -> None:
+    """SHACL on the curated graph, or on what an incremental build rewrites (the shapes look no further
+    than a node's triples and the classes of what it names); ValidationFailed before anything is written."""
+    if plan.mode == "unchanged":
+        return
+    if plan.mode == "incremental":
+        graph, focus = curated_graph_of(records, plan.changed)
+        report = validate_graph(graph, focus_nodes=focus)
+    else:
+        size = sum(len(getattr(records, name)) for name in ("places", "organisations", "people", "events", "partnerships"))
+        if size > SHACL_SLOW_ABOVE:
+            # pyshacl takes minutes here and prints nothing meanwhile: say so, and how to skip it
+            sys.stderr.write(f"checking {size:,} records against the SHACL shapes: pyshacl takes many minutes at this "
+                             "size (over 15 at 100,000); `kgraph build --no-shacl` skips it, and the records are checked "
+                             "when read either way\n")
+        report = validate_graph(build_curated_graph(records))
+    if not report.conforms:
+        raise ValidationFailed(f"the graph built from {data_dir or 'the records'} violates {report.violations} SHACL "
+                               "constraint(s); run `kgraph validate --data DIR` for the report", report.text)
 
 
 def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,

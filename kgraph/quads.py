@@ -308,6 +308,30 @@ def build_curated_graph(records: Records) -> Graph:
     return _parse(sink.text()).graph(CURATED_GRAPH)
 
 
+def curated_graph_of(records: Records, ids) -> tuple[Graph, list[URIRef]]:
+    """The curated triples of the records `ids`, with the rdf:type of every record and web page they name,
+    and the nodes they describe: what SHACL checks of an incremental build (the shapes look no further than
+    a node's own triples and the classes of what it names)."""
+    sink, types = QuadLines(), QuadLines()
+    minter = IriMinter()
+    writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), records, minter)
+    preferred = preferred_claims(records.partnerships)
+    for record_id in sorted(ids):
+        if (record := records.entity(record_id)) is not None:
+            writer.record(record, preferred)
+    own = _parse(sink.text()).graph(CURATED_GRAPH)
+    add_type = quad_adder(types, CURATED_GRAPH)
+    writer.add = lambda s, p, o: add_type(s, p, o) if p == RDF.type else None  # noqa: E731
+    cited = set(own.objects(predicate=DCTERMS.source))
+    for node in sorted({o for o in own.objects() if isinstance(o, URIRef)}):
+        if (record_id := writer.iri.record_id(node)) is not None:
+            writer.record(records.entity(record_id), preferred)
+        elif node in cited:
+            writer.web_page(str(node))
+    graph = own + _parse(types.text()).graph(CURATED_GRAPH) if types.lines else own
+    return graph, sorted(set(own.subjects()))
+
+
 def event_days(start: PartialDate | None, end: PartialDate | None, not_after: PartialDate | None):
     """(sort day, end day) of an event: its first and last day when dated, else the
     day it was reported by (notAfter); (None, None) when nothing dates it."""

@@ -1,6 +1,7 @@
 """SHACL validation of a built graph with pyshacl."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyshacl
@@ -19,8 +20,10 @@ class ShaclReport:
     text: str
 
 
-def validate_graph(data: Graph) -> ShaclReport:
-    """Check `data` against kgraph/shapes.ttl.
+def validate_graph(data: Graph, focus_nodes=None) -> ShaclReport:
+    """Check `data` against kgraph/shapes.ttl; with `focus_nodes`, report only what is wrong with them
+    (the other nodes of `data` may be there only to give their classes). pyshacl's own focus_nodes
+    option is not used: it reports a qualified count (one Polish label) broken when it is not.
 
     The ontology is merged in first: shapes use sh:class, which needs the role and
     partnership-kind concepts and the rdfs:subClassOf hierarchy (pyshacl's ont_graph
@@ -34,5 +37,12 @@ def validate_graph(data: Graph) -> ShaclReport:
     )
     from rdflib.namespace import SH
 
-    violations = len(set(report_graph.subjects(predicate=SH.resultSeverity)))
-    return ShaclReport(conforms=bool(conforms), violations=violations, text=text)
+    results = set(report_graph.subjects(predicate=SH.resultSeverity))
+    if focus_nodes is None:
+        return ShaclReport(conforms=bool(conforms), violations=len(results), text=text)
+    focus = set(focus_nodes)
+    kept = [r for r in results if report_graph.value(r, SH.focusNode) in focus]
+    blocks = re.split(r"\n(?=Constraint Violation)", text)
+    shown = [b for b in blocks[1:] if any(f"Focus Node: {node.n3()}" in b for node in focus)]
+    header = f"Validation Report\nConforms: {not kept}\nResults ({len(kept)}):"
+    return ShaclReport(conforms=not kept, violations=len(kept), text="\n".join([header, *shown]))

@@ -251,3 +251,23 @@ def test_a_killed_build_leaves_the_previous_build(tmp_path):
     assert dump(store) == dump(tmp_path / "other")
     leftovers = [p.name for p in store.iterdir() if p.is_dir() and p.name != manifest.build]
     assert leftovers == []
+
+
+def test_shapes_are_checked_on_what_an_incremental_build_rewrites(tmp_path):
+    """SHACL runs on the changed records (with the classes of what they name): a city left without its
+    country is refused before anything is written; a valid change passes and is built incrementally."""
+    from kgraph.errors import ValidationFailed
+    from kgraph.records import load_records
+
+    records = load_records(default_data_dir())
+    build_records(records, tmp_path)
+    live = dump(tmp_path)
+    lowecz = next(i for i, p in enumerate(records.places) if p.id == "lowecz")
+    broken = fresh(records)
+    broken.places[lowecz] = dataclasses.replace(records.places[lowecz], country=None)
+    with pytest.raises(ValidationFailed, match="1 SHACL"):
+        build_records(fresh(broken), tmp_path)
+    assert dump(tmp_path) == live
+    fine = fresh(records)
+    fine.places[lowecz] = dataclasses.replace(records.places[lowecz], labels={"pl": "Łowecz", "en": "Lovech"})
+    assert build_records(fresh(fine), tmp_path).mode == "incremental"
