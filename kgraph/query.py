@@ -126,6 +126,11 @@ def parse_header(name: str, text: str, path: Path | None = None) -> SavedQuery:
 _IF_LINE = re.compile(r"#if\s+(!?)(\w+)\s*$")
 
 
+# Bound (for the `#if` lines only) when a saved query runs on the local store: lines marked `#if local` may use
+# what oxigraph adds to SPARQL 1.1 (LATERAL); `#if !local` lines are their standard form, for remote endpoints.
+_LOCAL, _YES = ox.Variable("local"), ox.Literal("yes")
+
+
 def conditional_text(text: str, substitutions: dict) -> str:
     """`text` without the lines marked `#if NAME` whose NAME is unbound or empty, and
     without those marked `#if !NAME` whose NAME is bound."""
@@ -329,8 +334,8 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
         return _page(run_sparql(store, query, substitutions, include_extracted=include_extracted), limit, offset)
     hidden = tuple(query.params) + ((query.page_by, _HUB.value) if query.page_by else ())
     def run(subs: dict) -> QueryResult:
-        return _as_sets(run_sparql(store, conditional_text(query.text, subs), subs, include_extracted=include_extracted,
-                                   hidden=hidden), query)
+        text = conditional_text(query.text, {**subs, _LOCAL: _YES})  # "#if local" lines: oxigraph's own SPARQL
+        return _as_sets(run_sparql(store, text, subs, include_extracted=include_extracted, hidden=hidden), query)
 
     if getattr(store, "remote", False):
         # A remote endpoint gets the plain SPARQL 1.1 form (no date index walk, no LATERAL),

@@ -170,6 +170,18 @@ def test_betweenness_equals_networkx(k):
     assert all(got[n] == pytest.approx(expected[n], abs=1e-12, nan_ok=True) for n in G)
 
 
+def test_betweenness_shared_among_processes_is_the_same(monkeypatch):
+    import kgraph.analyse
+    from kgraph.analyse import betweenness
+
+    G = nx.relabel_nodes(nx.gnm_random_graph(300, 1200, seed=9), lambda i: f"city-{i}")
+    alone = betweenness(G, k=60, jobs=1)
+    monkeypatch.setattr(kgraph.analyse, "PARALLEL_BETWEENNESS_ABOVE", 10)
+    shared = betweenness(G, k=60, jobs=2)
+    assert shared.keys() == alone.keys() and all(shared[n] == pytest.approx(alone[n], abs=1e-12) for n in G)
+    assert betweenness(G, jobs=2) == pytest.approx(nx.betweenness_centrality(G), abs=1e-12)
+
+
 def test_betweenness_of_tiny_graphs():
     from kgraph.analyse import betweenness
 
