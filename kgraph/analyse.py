@@ -28,7 +28,7 @@ from kgraph.records import parse_date
 __all__ = [
     "NODE_KINDS", "TYPE_NAMES", "DEFAULT_TYPES", "PROJECTIONS", "to_networkx", "network_for", "network_and_selection",
     "kinds_for", "select",
-    "project", "project_edges", "projection_for", "centrality", "communities", "betweenness", "connection", "summary", "degree_ranking",
+    "project", "project_edges", "projection_for", "centrality", "communities", "betweenness", "pagerank", "connection", "summary", "degree_ranking",
 ]
 
 NODE_KINDS = ("Person", "City", "Country", "Region", "Organisation", "Event", "Document")
@@ -54,20 +54,28 @@ def _sorted_records(result, *order) -> list[dict]:
 
 
 _NODE_ORDER, _EDGE_ORDER = ("node", "class"), ("kind", "source", "target", "start", "fact")
+FACT_NODE_COLUMNS = ("node", "class", "name")
+FACT_EDGE_COLUMNS = ("kind", "source", "target", "start", "fact", "label", "end")
 
 
-def _facts(store, lang: str, include_extracted: bool, dated: bool) -> tuple[list[dict], list[dict]]:
-    """The rows of analysis-nodes.rq and analysis-edges.rq, sorted. A local store is read through its
-    indexes (kgraph.facts: a third of the time of the SPARQL joins); any other through SPARQL."""
+def _facts(store, lang: str, include_extracted: bool, dated: bool) -> tuple[list[tuple], list[tuple]]:
+    """The rows of analysis-nodes.rq and analysis-edges.rq as sorted tuples of FACT_NODE_COLUMNS and
+    FACT_EDGE_COLUMNS, "" for an unbound value (no bound value is ""), so that they sort as plain tuples:
+    at 1.7 million edges, sorting dicts by a key took 14 s. A local store is read through its indexes
+    (kgraph.facts: a third of the time of the SPARQL joins); any other through SPARQL."""
     if isinstance(store, ox.Store):
         from kgraph.facts import fact_rows
         nodes, edges = fact_rows(store, lang=lang, include_extracted=include_extracted, dated=dated)
     else:
-        def run(name, **params):
-            return run_query(store, load_query(name, internal=True), {"lang": lang, **params},
-                             include_extracted=include_extracted).records()
-        nodes, edges = run("analysis-nodes"), run("analysis-edges", dated="yes" if dated else "")
-    return _sorted_records(nodes, *_NODE_ORDER), _sorted_records(edges, *_EDGE_ORDER)
+        def run(name, columns, **params):
+            records = run_query(store, load_query(name, internal=True), {"lang": lang, **params},
+                                include_extracted=include_extracted).records()
+            return [tuple(row[c] or "" for c in columns) for row in records]
+        nodes = run("analysis-nodes", FACT_NODE_COLUMNS)
+        edges = run("analysis-edges", FACT_EDGE_COLUMNS, dated="yes" if dated else "")
+    nodes.sort()
+    edges.sort()
+    return nodes, edges
 
 
 def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, facts_only: bool = False,
@@ -92,6 +100,8 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, fact
 
     if facts_only:
         node_rows, edge_rows = _facts(store, lang, include_extracted, dated)
+        node_rows = [dict(zip(FACT_NODE_COLUMNS, row)) for row in node_rows]
+        edge_rows = [{c: value or None for c, value in zip(FACT_EDGE_COLUMNS, row)} for row in edge_rows]
     else:
         node_rows, edge_rows = run("network-nodes", *_NODE_ORDER), run("network-edges", *_EDGE_ORDER)
     sources, evidence = defaultdict(list), {}
@@ -266,17 +276,17 @@ def projection_for(store, projection: str = "whole", *, lang: str = "pl", includ
     if kinds == FACT_KINDS and not windowed:  # select would keep every node and edge: no graph needed
         node_rows, edge_rows = _facts(store, lang, include_extracted, dated=False)
         nodes = {}
-        for row in node_rows:
-            nodes.setdefault(row["node"], {"label": row["name"], "kind": row["class"].rsplit("#", 1)[-1]})
+        for node, cls, name in node_rows:
+            if node not in nodes:
+                nodes[node] = {"label": name, "kind": cls.rsplit("#", 1)[-1]}
         # the edges as the MultiDiGraph of to_networkx holds and lists them: one per fact and pair (its key),
         # by source in node order, then target in order of first edge (measures that walk edges, like
         # Louvain, then see the same order)
         succ = defaultdict(dict)
-        for row in edge_rows:
-            u, v = row["source"], row["target"]
+        for kind, u, v, _, fact, label, _ in edge_rows:
             if u in nodes and v in nodes:
-                succ[u].setdefault(v, {})[row["fact"] or row["kind"]] = {
-                    "kind": row["kind"], "label": row["label"] or "", "start": None, "end": None, "fact": row["fact"]}
+                succ[u].setdefault(v, {})[fact or kind] = {"kind": kind, "label": label, "start": None, "end": None,
+                                                           "fact": fact or None}
         edges = [(u, v, d) for u in nodes if u in succ for v, keyed in succ[u].items() for d in keyed.values()]
         return project_edges(nodes, edges, projection)
     G = to_networkx(store, lang=lang, include_extracted=include_extracted, facts_only=kinds <= FACT_KINDS, dated=windowed)
@@ -331,19 +341,28 @@ def project_edges(nodes, edges, projection: str = "whole") -> nx.Graph:
             home[u].add(v)
     for n in P:
         home[n].add(n)
+    origins = {agent: sorted(cities) for agent, cities in home.items()}
+    # counted in dictionaries, each pair under the orientation it was first seen in, then added to P
+    # in that order (as edge-by-edge bumps would add them: 2 million _bump calls took 12 s)
+    counts: dict[tuple, dict[str, int]] = {}
+
+    def bump(u, v, attribute):
+        pair = (v, u) if (v, u) in counts else (u, v)
+        tally = counts.setdefault(pair, {})
+        tally[attribute] = tally.get(attribute, 0) + 1
+
     flows = set()  # (origin, place, visit): a delegation of five from one city is one visit
     for u, v, d in edges:
         if d["kind"] == "partnership" and u in P and v in P:
-            _bump(P, u, v, "partnerships")
+            bump(u, v, "partnerships")
         elif d["kind"] == "visit" and v in P:
-            for origin in sorted(home.get(u, ())):
+            for origin in origins.get(u, ()):
                 if origin != v and (origin, v, d["fact"]) not in flows:
                     flows.add((origin, v, d["fact"]))
-                    _bump(P, origin, v, "visits")
-    for u, v, d in P.edges(data=True):
-        d.setdefault("partnerships", 0)
-        d.setdefault("visits", 0)
-        d["weight"] = d["partnerships"] + d["visits"]
+                    bump(origin, v, "visits")
+    P.add_edges_from((u, v, {"partnerships": tally.get("partnerships", 0), "visits": tally.get("visits", 0),
+                             "weight": tally.get("partnerships", 0) + tally.get("visits", 0)})
+                     for (u, v), tally in counts.items())
     return P
 
 
@@ -369,11 +388,12 @@ def centrality(P: nx.Graph, *, top: int | None = None) -> list[dict]:
     # (hours for the 31k cities of 10^7 synthetic triples); above BETWEENNESS_EXACT_MAX nodes it is
     # estimated from that many source nodes, drawn with a fixed seed so the answer repeats.
     sample = BETWEENNESS_EXACT_MAX if P.number_of_nodes() > BETWEENNESS_EXACT_MAX else None
-    between = betweenness(P, k=sample, seed=7)
-    pagerank = nx.pagerank(P, weight="weight")
+    as_igraph = _as_igraph(P)
+    between = betweenness(P, k=sample, seed=7, _graph=as_igraph)
+    ranks = pagerank(P, _graph=as_igraph)
     rows = [{"node": n, "label": P.nodes[n].get("label", n), "kind": P.nodes[n].get("kind", ""),
              "degree": P.degree(n), "strength": P.degree(n, weight="weight"),
-             "betweenness": round(between[n], 6), "pagerank": round(pagerank[n], 6)}
+             "betweenness": round(between[n], 6), "pagerank": round(ranks[n], 6)}
             for n in P]
     rows.sort(key=lambda r: (-r["strength"], -r["betweenness"], r["label"], r["node"]))
     return rows[:top] if top else rows
@@ -387,18 +407,36 @@ def _betweenness_of(sources: list[int]) -> list[float]:
     return _SHARED["graph"].betweenness(directed=False, sources=sources)
 
 
-def betweenness(P: nx.Graph, *, k: int | None = None, seed: int = 7, jobs: int | None = None) -> dict:
+def _as_igraph(P: nx.Graph) -> tuple[list, igraph.Graph]:
+    """P's nodes in order, and P as an igraph Graph (node i is nodes[i]; loops left out) with its weights."""
+    nodes = list(P)
+    index = {node: i for i, node in enumerate(nodes)}
+    edges = [(index[u], index[v], d.get("weight", 1)) for u, v, d in P.edges(data=True) if u != v]
+    graph = igraph.Graph(n=len(nodes), edges=[(u, v) for u, v, _ in edges], directed=False)
+    graph.es["weight"] = [w for _, _, w in edges]
+    return nodes, graph
+
+
+def pagerank(P: nx.Graph, *, _graph=None) -> dict:
+    """networkx's pagerank(P, weight="weight") (damping 0.85), computed by igraph's PRPACK: exactly, where
+    networkx iterates until the L1 change is under N x 10^-6 (tests check both); a third of the time."""
+    nodes, graph = _graph or _as_igraph(P)
+    if not nodes:
+        return {}
+    return dict(zip(nodes, graph.pagerank(weights="weight" if graph.ecount() else None, damping=0.85)))
+
+
+def betweenness(P: nx.Graph, *, k: int | None = None, seed: int = 7, jobs: int | None = None, _graph=None) -> dict:
     """networkx's betweenness_centrality(P, k, seed) (normalised, unweighted, endpoints left out), computed by
     igraph's C core: 60 times faster at 3,000 cities. The same `k` source nodes are drawn as networkx draws
     them, and the sums rescaled as networkx 3.6 rescales them (tests check both against networkx). Above
     PARALLEL_BETWEENNESS_ABOVE nodes the sources are shared among `jobs` processes (default: one per core):
     the sums over sources add up."""
-    nodes = list(P)
+    nodes, graph = _graph or _as_igraph(P)
     n = len(nodes)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)
     index = {node: i for i, node in enumerate(nodes)}
-    graph = igraph.Graph(n=n, edges=[(index[u], index[v]) for u, v in P.edges() if u != v], directed=False)
     sources = random.Random(seed).sample(nodes, k) if k is not None else None
     chosen = [index[s] for s in sources] if sources else list(range(n))
     jobs = jobs or len(os.sched_getaffinity(0))

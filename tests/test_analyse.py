@@ -182,6 +182,22 @@ def test_betweenness_shared_among_processes_is_the_same(monkeypatch):
     assert betweenness(G, jobs=2) == pytest.approx(nx.betweenness_centrality(G), abs=1e-12)
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pagerank_equals_networkx(seed):
+    """PRPACK's exact ranks are networkx's iterated to convergence, weights, isolated nodes and all; networkx's
+    default run stops within its stated bound (the L1 error under N x 10^-6)."""
+    from kgraph.analyse import pagerank
+
+    G = nx.relabel_nodes(nx.gnm_random_graph(150, 500, seed=seed), lambda i: f"city-{i}")
+    for u, v in G.edges():
+        G[u][v]["weight"] = (hash((u, v)) % 5) + 1 if seed != 3 else 1
+    G.add_nodes_from(["alone", "also alone"])
+    assert pagerank(G) == pytest.approx(nx.pagerank(G, weight="weight", tol=1e-13, max_iter=10_000), abs=1e-10)
+    default = nx.pagerank(G, weight="weight")
+    assert sum(abs(pagerank(G)[n] - default[n]) for n in G) < len(G) * 1e-6
+    assert pagerank(nx.Graph()) == {} and pagerank(nx.empty_graph(3)) == pytest.approx(nx.pagerank(nx.empty_graph(3)))
+
+
 def test_betweenness_of_tiny_graphs():
     from kgraph.analyse import betweenness
 
