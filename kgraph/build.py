@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -48,20 +49,21 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
     counts = {name: len(getattr(records, name)) for name in
               ("places", "organisations", "people", "events", "partnerships", "documents")}
     preferred = preferred_claims(records.partnerships)
-    digests = record_digests(records, preferred)
+    digests = _Digests(records, preferred)
     fields = dict(data_dir=data_dir, records=counts, fingerprint=fingerprint, extracted=[str(p) for p in extracted],
                   basis=build_basis(), extraction_digest=extraction_digest(extractions))
     store_dir = Path(store_dir)
     with build_lock(store_dir):
-        plan = Plan("full", "--full") if full else plan_build(store_dir, digests, fields["basis"], fields["extraction_digest"])
+        plan = Plan("full", "--full") if full else plan_build(store_dir, digests.get, fields["basis"], fields["extraction_digest"])
         if shacl:
             _check_shapes(records, plan, data_dir)
         if plan.mode == "unchanged":
             return keep_live_build(store_dir, fields)
         if plan.mode == "incremental":
-            return update_live_build(store_dir, records, extractions, plan, digests=digests, preferred=preferred,
+            return update_live_build(store_dir, records, extractions, plan, digests=digests.get(), preferred=preferred,
                                      manifest_fields=fields)
         per_month = Counter()
+        digests.start()  # in a thread: it runs while the producer waits on the loader
 
         shown = progress if sum(counts.values()) > PROGRESS_ABOVE else silent
 
@@ -71,8 +73,28 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
             return extracted_counts(built.stats) if built.stats else {}
 
         def sidecars() -> dict:
-            return {UNITS_FILE: units_file(digests), "manifest": {"months": dict(sorted(per_month.items()))}}
+            return {UNITS_FILE: units_file(digests.get()), "manifest": {"months": dict(sorted(per_month.items()))}}
         return write_store(produce, store_dir, sidecars=sidecars, reason=plan.reason, **fields)
+
+
+class _Digests:
+    """The records' digests (kgraph.incremental), made once: at once when a plan needs them, or in a thread
+    during a full build, whose Python producer waits on the bulk loader for much of its time at 10^7 triples."""
+
+    def __init__(self, records: Records, preferred: set[str]):
+        self.records, self.preferred, self.value, self.thread = records, preferred, None, None
+
+    def start(self) -> None:
+        if self.value is None and self.thread is None:
+            self.thread = threading.Thread(target=self.get, name="kgraph-digests", daemon=True)
+            self.thread.start()
+
+    def get(self) -> dict[str, str]:
+        if self.thread is not None and threading.current_thread() is not self.thread:
+            self.thread.join()
+        if self.value is None:
+            self.value = record_digests(self.records, self.preferred)
+        return self.value
 
 
 def _check_shapes(records: Records, plan: Plan, data_dir: str) -> None:

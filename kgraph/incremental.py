@@ -31,6 +31,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
 from pathlib import Path
+from typing import Callable
 
 import pyoxigraph as ox
 from rdflib import URIRef
@@ -127,7 +128,9 @@ class Plan:
     live_units: dict[str, str] = field(default_factory=dict)
 
 
-def plan_build(store_dir: Path, digests: dict[str, str], basis: str, extraction: str) -> Plan:
+def plan_build(store_dir: Path, digests: Callable[[], dict[str, str]], basis: str, extraction: str) -> Plan:
+    """What the next build does; `digests()` (the records' digests) is called only when the live build could
+    be updated, so a full build can digest the records while it loads (see kgraph.build)."""
     live = live_build(store_dir)
     if live is None:
         return Plan("full", "no earlier build")
@@ -137,6 +140,7 @@ def plan_build(store_dir: Path, digests: dict[str, str], basis: str, extraction:
         return Plan("full", "the live build was made by an earlier kgraph")
     if old.basis != basis:
         return Plan("full", "the build code, the ontology or the settings changed")
+    digests = digests()
     changed = {rid for rid, digest in digests.items() if old_units.get(rid) != digest} | (old_units.keys() - digests.keys())
     for rid in changed:
         if rid in digests and rid in old_units and digests[rid].split()[0] != old_units[rid].split()[0]:
