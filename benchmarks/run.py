@@ -154,7 +154,8 @@ def _in_child(function, *args, timeout: float | None = None):
     RocksDB's state without its background threads and can wait on them forever."""
     ctx = mp.get_context("spawn")
     queue = ctx.Queue()
-    process = ctx.Process(target=_child_main, args=(function, args, queue), daemon=True)
+    # not daemonic: a measured step may start processes of its own (betweenness on every core)
+    process = ctx.Process(target=_child_main, args=(function, args, queue))
     process.start()
     deadline = time.monotonic() + (timeout if timeout is not None else 10**9)
     outcome = (None, None)

@@ -440,7 +440,8 @@ def betweenness(P: nx.Graph, *, k: int | None = None, seed: int = 7, jobs: int |
     sources = random.Random(seed).sample(nodes, k) if k is not None else None
     chosen = [index[s] for s in sources] if sources else list(range(n))
     jobs = jobs or len(os.sched_getaffinity(0))
-    if jobs > 1 and n > PARALLEL_BETWEENNESS_ABOVE:
+    if jobs > 1 and n > PARALLEL_BETWEENNESS_ABOVE and not multiprocessing.current_process().daemon:
+        # (a daemonic process, e.g. a multiprocessing worker, may not start processes of its own)
         _SHARED["graph"] = graph
         try:
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:

@@ -164,7 +164,7 @@ def extract_paths(paths, extractor: Extractor, *, jobs: int = 1, progress: Progr
     """
     global _WORKER
     files = expand_paths(paths)
-    if jobs <= 1 or len(files) < 2:
+    if jobs <= 1 or len(files) < 2 or multiprocessing.current_process().daemon:  # a daemon may not start processes
         for path in progress(files, total=len(files), what="files"):
             yield from extractor.extract_all(read_path(path))
         return
