@@ -107,7 +107,8 @@ def extraction_digest(extractions: list[dict] | None) -> str:
 
 
 def units_file(digests: dict[str, str]) -> bytes:
-    return "".join(f"{record_id}\t{digests[record_id]}\n" for record_id in sorted(digests)).encode("utf-8")
+    """units.tsv: a line a record, in the records' order (the same records give the same file)."""
+    return "".join(f"{record_id}\t{digest}\n" for record_id, digest in digests.items()).encode("utf-8")
 
 
 def read_units(build_dir: Path) -> dict[str, str] | None:
@@ -197,8 +198,9 @@ def update_live_build(store_dir: Path, records: Records, extractions: list[dict]
         changes = _Update(db, records, extractions, old_units, old.months, preferred).run(plan.changed)
         db.flush()
         del db  # closes RocksDB before the directory is renamed
-    graphs = {g: n + changes.added[g] - changes.removed[g] for g, n in old.graphs.items()}
-    graphs.update({g: n for g, n in changes.added.items() if g not in old.graphs})
+    added, removed = changes.diff.added, changes.diff.removed
+    graphs = {g: n + added[g] - removed[g] for g, n in old.graphs.items()}
+    graphs.update({g: n for g, n in added.items() if g not in old.graphs})
     graphs = {g: n for g, n in sorted(graphs.items()) if n}
     step = hashlib.sha256(f"{old.build}\n{sorted(plan.changed)}\n{manifest_fields['extraction_digest']}".encode())
     manifest = Manifest(build=f"build-{step.hexdigest()[:16]}", quads=sum(graphs.values()), graphs=graphs,
@@ -217,19 +219,12 @@ class _Update:
         self.diff = _Diff(db)
         self.extracted_counts: dict[str, int] = {}
 
-    @property
-    def added(self):
-        return self.diff.added
-
-    @property
-    def removed(self):
-        return self.diff.removed
-
     def old_iri(self, record_id: str) -> ox.NamedNode:
         return ox.NamedNode(f"{ID}{self.old_units[record_id].split()[0]}/{record_id}")
 
     def record_id(self, node: ox.NamedNode) -> str | None:
-        kind, _, record_id = node.value[len(ID):].partition("/")
+        """The id of the record of the live build whose IRI is `node`, or None."""
+        record_id = node.value[len(ID):].partition("/")[2]
         return record_id if node.value.startswith(ID) and record_id in self.old_units else None
 
     def subjects(self, predicate, obj, graph) -> list:
