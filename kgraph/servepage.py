@@ -49,7 +49,7 @@ class LiveBackend:
         self.store_dir, self.timeout_s = Path(store_dir), timeout_s
         self.url, self.process, self.build, self.marker = "", None, None, None
         self.stopped = threading.Event()
-        self.switched = threading.Event()  # set at every switch (tests wait on it)
+        self.retiring: list[tuple] = []  # (timer, process, marker) of servers replaced by a newer build's
 
     def _start_on(self, build: Path):
         marker = mark_served(self.store_dir, os.getpid(), build)
@@ -71,7 +71,8 @@ class LiveBackend:
         self.build = build
 
     def follow(self, interval: float = 1.0) -> None:
-        threading.Thread(target=self._follow, args=(interval,), name="kgraph-follow-builds", daemon=True).start()
+        self.follower = threading.Thread(target=self._follow, args=(interval,), name="kgraph-follow-builds", daemon=True)
+        self.follower.start()
 
     def _follow(self, interval: float) -> None:
         while not self.stopped.wait(interval):
@@ -82,10 +83,14 @@ class LiveBackend:
                 url, process, marker = self._start_on(build)
             except (KgraphError, OSError):
                 continue  # removed meanwhile, or not openable yet: the next look tries again
+            if self.stopped.is_set():  # stopped while this server started: it never serves
+                self._stop(process, marker)
+                return
             old = (self.process, self.marker)
             self.url, self.process, self.marker, self.build = url, process, marker, build
-            self.switched.set()
-            threading.Timer(self.GRACE, self._stop, args=old).start()
+            timer = threading.Timer(self.GRACE, self._stop, args=old)
+            self.retiring.append((timer, *old))
+            timer.start()
 
     @staticmethod
     def _stop(process: subprocess.Popen | None, marker: Path | None) -> None:
@@ -99,7 +104,14 @@ class LiveBackend:
             marker.unlink(missing_ok=True)
 
     def stop(self) -> None:
+        """Stop the server, and those a newer build replaced that are still finishing (their timers would
+        die with this process: they run in daemon threads), and release their builds."""
         self.stopped.set()
+        if getattr(self, "follower", None) is not None:
+            self.follower.join(timeout=60)  # a server it is starting now is stopped by it, not left behind
+        for timer, process, marker in self.retiring:
+            timer.cancel()
+            self._stop(process, marker)
         self._stop(self.process, self.marker)
 
 

@@ -323,7 +323,9 @@ def test_push_into_one_named_graph(server, store_dir, runner, store):
     assert remote == distinct
 
 
-def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
+def test_rebuild_while_serving_keeps_the_served_build_while_it_is_served(data_dir, tmp_path):
+    """A build while serving never deletes the files a server reads; the answers come from the old build or,
+    once `serve` has followed, the new one; a stopped `serve` leaves no build marked as served."""
     store = tmp_path / ".kgraph"
     port = free_port()
     process = subprocess.Popen([str(KGRAPH), "serve", "--port", str(port), "--store", str(store), "--data", str(data_dir)],
@@ -338,11 +340,11 @@ def test_rebuild_while_serving_keeps_the_served_build(data_dir, tmp_path):
         assert all(p.exists() for p in served)  # the server's files were not deleted under it
         answer = requests.get(f"http://127.0.0.1:{port}/query", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"},
                               headers={"Accept": "text/csv"}, timeout=10)
-        assert answer.status_code == 200 and answer.text.split()[1] == "3460"
+        assert answer.status_code == 200 and int(answer.text.split()[1]) >= 3460
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=15)
-    assert not list(served[0].glob("SERVING-*"))
+    assert not list(store.glob("build-*/SERVING-*"))
 
 
 
