@@ -43,17 +43,6 @@ DATED_EDGE_KINDS = frozenset({"visit", "post", "partnership"})
 PROJECTIONS = ("city-city", "person-city", "whole")
 
 
-def _sorted_records(result, *order) -> list[dict]:
-    # Sorted here, by the given columns and then the rest, so the graph (and every view
-    # and export of it) is the same whatever engine answers. oxigraph's ORDER BY decodes
-    # both IRIs on each comparison: 1.9 of the 3.1 s the edges took at 10^5 triples,
-    # where sorting the decoded rows takes 0.1 s.
-    rows = result.records() if hasattr(result, "records") else result
-    columns = list(order) + [v for v in (rows[0] if rows else {}) if v not in order]
-    return sorted(rows, key=lambda row: [(row[c] is not None, row[c] or "") for c in columns])
-
-
-_NODE_ORDER, _EDGE_ORDER = ("node", "class"), ("kind", "source", "target", "start", "fact")
 FACT_NODE_COLUMNS = ("node", "class", "name")
 FACT_EDGE_COLUMNS = ("kind", "source", "target", "start", "fact", "label", "end")
 
@@ -95,15 +84,21 @@ def to_networkx(store, *, lang: str = "pl", include_extracted: bool = True, fact
     `dated` False, without their dates either (each date is a join: half the rest of the time).
     """
     def run(name, *order):
+        # Sorted here, by the given columns and then the rest, so the graph (and every view
+        # and export of it) is the same whatever engine answers. oxigraph's ORDER BY decodes
+        # both IRIs on each comparison: 1.9 of the 3.1 s the edges took at 10^5 triples,
+        # where sorting the decoded rows takes 0.1 s.
         result = run_query(store, load_query(name, internal=True), {"lang": lang}, include_extracted=include_extracted)
-        return _sorted_records(result, *order)
+        columns = list(order) + [v for v in result.variables if v not in order]
+        return sorted(result.records(), key=lambda row: [(row[c] is not None, row[c] or "") for c in columns])
 
     if facts_only:
         node_rows, edge_rows = _facts(store, lang, include_extracted, dated)
         node_rows = [dict(zip(FACT_NODE_COLUMNS, row)) for row in node_rows]
         edge_rows = [{c: value or None for c, value in zip(FACT_EDGE_COLUMNS, row)} for row in edge_rows]
     else:
-        node_rows, edge_rows = run("network-nodes", *_NODE_ORDER), run("network-edges", *_EDGE_ORDER)
+        node_rows = run("network-nodes", "node", "class")
+        edge_rows = run("network-edges", "kind", "source", "target", "start", "fact")
     sources, evidence = defaultdict(list), {}
     for row in () if facts_only else run("network-sources", "subject", "document"):
         entry = {"document": row["document"], "name": row["name"], "url": row["url"]}

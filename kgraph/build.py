@@ -63,7 +63,7 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
             return update_live_build(store_dir, records, extractions, plan, digests=digests.get(), preferred=preferred,
                                      manifest_fields=fields)
         per_month = Counter()
-        digests.start()  # in a thread: it runs while the producer waits on the loader
+        digests.start()  # in a thread, which runs while the producer waits on the loader
 
         shown = progress if sum(counts.values()) > PROGRESS_ABOVE else silent
 
@@ -79,8 +79,7 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
 
 class _Digests:
     """The records' digests (kgraph.incremental), made once: at once when a plan needs them, or in a thread
-    while a full build compacts the store (2.5 s at 10^7 triples that then cost nothing; started while the
-    quads were still being written, the thread slowed their writing down by more)."""
+    during a full build (2.5 s at 10^7 triples), which the producer's waits on the bulk loader leave room for."""
 
     def __init__(self, records: Records, preferred: set[str]):
         self.records, self.preferred, self.value, self.thread = records, preferred, None, None

@@ -63,10 +63,10 @@ def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = Tr
     def label_in(subject: str, language: str) -> list[str]:
         return [t.value for t in values(subject, RDFS.label) if isinstance(t, ox.Literal) and t.language == language]
 
-    nodes = []
+    nodes, members = [], {name: typed(KGO[name]) for name in NODE_CLASSES}
     for name in NODE_CLASSES:
         cls = str(KGO[name])
-        for node in typed(KGO[name]):
+        for node in members[name]:
             names = label_in(node, lang) or label_in(node, "pl") or [t.value for t in values(node, SCHEMA.url)] or [node]
             nodes += [(node, cls, each) for each in names]
 
@@ -75,7 +75,7 @@ def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = Tr
             return "", ""
         found = []
         for predicates in pairs_of_predicates:  # COALESCE: the first predicate with a value
-            found.append(next((values(fact, p)[0].value for p in predicates if values(fact, p)), ""))
+            found.append(next((found_values[0].value for p in predicates if (found_values := values(fact, p))), ""))
         return found[0], found[1]
 
     edges = []
@@ -89,7 +89,7 @@ def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = Tr
             start, end = dates(fact, (SCHEMA.startDate, KGO.notAfter), (SCHEMA.endDate, KGO.notAfter))
             for place in locations[fact]:
                 edge(visitor, place, "visit", fact, "", start, end)
-    role_labels = {subject: label for subject, label in _labels(store, lang)}
+    role_labels = _concept_labels(store, lang)
     posts, post_of, roles = typed(KGO.PostHolding), by_subject(KGO.postOf), by_subject(ORG.role)
     for fact, member in pairs(ORG.member):
         if fact not in posts:
@@ -103,7 +103,7 @@ def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = Tr
     for fact, between in by_subject(KGO.between).items():
         if fact not in partnerships:
             continue
-        since = values(fact, KGO.since)[0].value if dated and values(fact, KGO.since) else ""
+        since = next((t.value for t in values(fact, KGO.since)), "") if dated else ""
         for source in between:
             for target in between:
                 if source < target:
@@ -112,23 +112,17 @@ def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = Tr
                             edge(source, target, "partnership", fact, label, since)
     for place, container in pairs(SCHEMA.containedInPlace):
         edge(place, container, "located")
-    organisations = typed(KGO.Organisation)
-    for org, seat in locations_of(locations, organisations):
-        edge(org, seat, "located")
+    for org in members["Organisation"]:
+        for seat in locations.get(org, ()):
+            edge(org, seat, "located")
     return nodes, edges
 
 
-def locations_of(locations: dict[str, list[str]], subjects: set[str]):
-    for subject in subjects:
-        for place in locations.get(subject, ()):
-            yield subject, place
-
-
-def _labels(store: ox.Store, lang: str):
-    """(concept, [label]) of the ontology's concepts (roles, partnership kinds) in `lang`."""
+def _concept_labels(store: ox.Store, lang: str) -> dict[str, list[str]]:
+    """{concept: [label]} of the ontology's concepts (roles, partnership kinds) in `lang`."""
     found = defaultdict(list)
     label = ox.NamedNode(str(RDFS.label))
     for quad in store.quads_for_pattern(None, label, None, ox.NamedNode(str(ONTOLOGY_GRAPH))):
         if isinstance(quad.object, ox.Literal) and quad.object.language == lang:
             found[quad.subject.value].append(quad.object.value)
-    return found.items()
+    return found

@@ -36,7 +36,7 @@ from typing import Callable
 import pyoxigraph as ox
 from rdflib import URIRef
 
-import kgraph.quads as build_module
+import kgraph.quads
 from kgraph.quads import (
     KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, write_bucket,
     write_event_entries,
@@ -46,7 +46,7 @@ from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX
 from kgraph.records import Person, Post, Records
 from kgraph.resources import ontology_path
 from kgraph.store import (
-    Manifest, QuadLines, commit_build, copy_live_build, discarded_on_failure, live_build, rewrite_manifest,
+    Manifest, QuadLines, commit_build, copy_live_build, discarded_on_failure, live_build, read_manifest, rewrite_manifest,
 )
 from kgraph.terms import IriMinter, quad_adder
 
@@ -55,7 +55,7 @@ __all__ = ["build_basis", "record_digests", "extraction_digest", "units_file", "
 
 UNITS_FILE = "units.tsv"
 # modules whose code decides which quads a build writes: another version of any of them needs a full build
-_BUILD_CODE = ("build.py", "incremental.py", "extracted.py", "terms.py", "records.py", "namespaces.py", "vocab.py", "names.py")
+_BUILD_CODE = ("quads.py", "incremental.py", "extracted.py", "terms.py", "records.py", "namespaces.py", "vocab.py", "names.py")
 # above this share of changed records a full build (bulk load) is faster than a diff
 FULL_BUILD_SHARE = 0.25
 
@@ -69,7 +69,7 @@ _BUCKET_PREFIX = str(KGI["bucket-"])
 def build_basis() -> str:
     """Digest of what, besides the records, decides the quads of a build: the build code, the
     ontology and BUCKET_MAX. A build on another basis is a full build."""
-    digest = hashlib.sha256(f"bucket-max {build_module.BUCKET_MAX}\n".encode())
+    digest = hashlib.sha256(f"bucket-max {kgraph.quads.BUCKET_MAX}\n".encode())
     here = Path(__file__).parent
     for name in _BUILD_CODE:
         digest.update(name.encode() + b"\0" + (here / name).read_bytes())
@@ -135,7 +135,7 @@ def plan_build(store_dir: Path, digests: Callable[[], dict[str, str]], basis: st
     live = live_build(store_dir)
     if live is None:
         return Plan("full", "no earlier build")
-    old = Manifest(**json.loads((live / "manifest.json").read_text(encoding="utf-8")))
+    old = read_manifest(store_dir)
     old_units = read_units(live)
     if not old.basis or old_units is None:
         return Plan("full", "the live build was made by an earlier kgraph")
@@ -183,7 +183,7 @@ def _node(term) -> ox.NamedNode:
 
 def keep_live_build(store_dir: Path, manifest_fields: dict) -> Manifest:
     """Nothing changed: the live build stays, its manifest records this build's inputs."""
-    old = Manifest(**json.loads((live_build(store_dir) / "manifest.json").read_text(encoding="utf-8")))
+    old = read_manifest(store_dir)
     extracted = {k: v for k, v in old.records.items() if k.startswith(("extracted ", "already curated "))}
     fields = {**manifest_fields, "records": {**manifest_fields["records"], **extracted}}
     return rewrite_manifest(store_dir, Manifest(**{**old.__dict__, **fields, "mode": "unchanged", "changed": 0, "reason": ""}))
@@ -329,15 +329,14 @@ class _Update:
                     old_buckets.add(q.object)
                 elif q.predicate == _SORT_DAY:
                     old_month[node] = q.object.value[:7]
-        before = {m: n > build_module.BUCKET_MAX for m, n in months.items()}
+        before = {m: n > kgraph.quads.BUCKET_MAX for m, n in months.items()}
         months.subtract(old_month.values())
         new_days = {node: event_days(*event[1:4]) for node, event in events.items()}
         months.update(sort_day.strftime("%Y-%m") for sort_day, _ in new_days.values() if sort_day)
         months = self.months = Counter({m: n for m, n in months.items() if n > 0})
         for month in sorted(set(before) | set(months)):
-            if before.get(month, False) != (months[month] > build_module.BUCKET_MAX):
+            if before.get(month, False) != (months[month] > kgraph.quads.BUCKET_MAX):
                 # the month's events move between one bucket and a bucket a day: all of them are rewritten
-                year, number = map(int, month.split("-"))
                 keys = [month] + [f"{month}-{day:02d}" for day in range(1, 32)]
                 for key in keys:
                     bucket = ox.NamedNode(_BUCKET_PREFIX + key)

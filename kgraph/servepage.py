@@ -115,10 +115,8 @@ class LiveBackend:
         self._stop(self.process, self.marker)
 
 
-def make_front(backend, *, timeout: float | None = None) -> Starlette:
-    """The app in front of the Oxigraph server at `backend`: its URL (e.g. http://127.0.0.1:40123), or a
-    LiveBackend, whose URL changes when a new build goes live."""
-    backend_url = (lambda: backend) if isinstance(backend, str) else (lambda: backend.url)
+def make_front(backend: LiveBackend, *, timeout: float | None = None) -> Starlette:
+    """The app in front of the Oxigraph server of `backend`, whose URL changes when a new build goes live."""
     import httpx
 
     # TCP_NODELAY: a query's headers and body go out at once, not 40 ms apart (Nagle and delayed ACKs)
@@ -143,7 +141,7 @@ def make_front(backend, *, timeout: float | None = None) -> Starlette:
             headers["Content-Type"] = request.headers.get("content-type", "application/sparql-query")
 
         try:
-            answer = await client.request(request.method, f"{backend_url()}/query", params=list(request.query_params.multi_items()),
+            answer = await client.request(request.method, f"{backend.url}/query", params=list(request.query_params.multi_items()),
                                           content=body if request.method == "POST" else None, headers=headers)
         except Exception as e:  # the server behind went away or timed out: the client gets a status, not a hang
             return PlainTextResponse(f"the SPARQL server did not answer ({type(e).__name__})\n", status_code=502)

@@ -29,8 +29,9 @@ import pyoxigraph as ox
 
 from kgraph.errors import StoreError
 
-__all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "commit_build", "copy_live_build", "live_build", "rewrite_manifest", "discarded_on_failure", "build_lock", "open_store", "read_manifest", "store_exists", "current_build_path", "mark_served",
-           "DEFAULT_STORE"]
+__all__ = ["Manifest", "QuadLines", "QuadStream", "write_store", "commit_build", "copy_live_build", "live_build",
+           "rewrite_manifest", "discarded_on_failure", "build_lock", "open_store", "read_manifest", "store_exists",
+           "current_build_path", "mark_served", "DEFAULT_STORE"]
 
 DEFAULT_STORE = Path(".kgraph")
 _CURRENT = "CURRENT"
@@ -218,17 +219,14 @@ def commit_build(staging: Path, store_dir: Path, manifest: Manifest, files: dict
             # the same quads were built before (perhaps the live build): keep that copy, never delete it
             # first (a power cut in between would leave no store); only its manifest is brought up to date
             for name, data in [*files.items(), ("manifest.json", manifest_text.encode("utf-8"))]:
-                _write_durably(final / f"{name}.tmp", data)
-                os.replace(final / f"{name}.tmp", final / name)
+                _replace_durably(final / name, data)
             shutil.rmtree(staging, ignore_errors=True)
         else:
             if final.exists():  # a leftover without its database
                 shutil.rmtree(final)
             os.replace(staging, final)
             _sync_directory(store_dir)
-        pointer_tmp = store_dir / f"{_CURRENT}.tmp"
-        _write_durably(pointer_tmp, (manifest.build + "\n").encode("utf-8"))
-        os.replace(pointer_tmp, store_dir / _CURRENT)
+        _replace_durably(store_dir / _CURRENT, (manifest.build + "\n").encode("utf-8"))
         _sync_directory(store_dir)
     _remove_stale(store_dir, manifest.build)
     return manifest
@@ -249,6 +247,12 @@ def _write_durably(path: Path, data: bytes) -> None:
         os.fsync(out.fileno())
 
 
+def _replace_durably(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` atomically (a temporary file, fsynced, renamed over it)."""
+    _write_durably(path.with_name(path.name + ".tmp"), data)
+    os.replace(path.with_name(path.name + ".tmp"), path)
+
+
 def _sync_directory(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -260,9 +264,7 @@ def _sync_directory(path: Path) -> None:
 def rewrite_manifest(store_dir: Path, manifest: Manifest) -> Manifest:
     """Replace the live build's manifest (a build that found nothing to change still records its inputs)."""
     build = _current_build(Path(store_dir))
-    text = json.dumps(manifest.__dict__, indent=1, sort_keys=True).encode("utf-8")
-    _write_durably(build / "manifest.json.tmp", text)
-    os.replace(build / "manifest.json.tmp", build / "manifest.json")
+    _replace_durably(build / "manifest.json", json.dumps(manifest.__dict__, indent=1, sort_keys=True).encode("utf-8"))
     _remove_stale(Path(store_dir), build.name)
     return manifest
 
