@@ -18,7 +18,7 @@ from kgraph.quads import build_curated_graph, curated_graph_of, build_dataset, b
 from kgraph.records import Records, load_records
 from kgraph.resources import default_data_dir
 from kgraph.incremental import (
-    UNITS_FILE, Plan, build_basis, extraction_digest, keep_live_build, plan_build, record_digests, units_file,
+    UNITS_FILE, Plan, RecordDigests, build_basis, extraction_digest, keep_live_build, plan_build, record_digests,
     update_live_build,
 )
 from kgraph.store import DEFAULT_STORE, Manifest, build_lock, write_store
@@ -73,7 +73,7 @@ def build_records(records: Records, store_dir: Path | str = DEFAULT_STORE, *, sh
             return extracted_counts(built.stats) if built.stats else {}
 
         def sidecars() -> dict:
-            return {UNITS_FILE: units_file(digests.get()), "manifest": {"months": dict(sorted(per_month.items()))}}
+            return {UNITS_FILE: digests.get().units, "manifest": {"months": dict(sorted(per_month.items()))}}
         return write_store(produce, store_dir, sidecars=sidecars, reason=plan.reason, **fields)
 
 
@@ -89,7 +89,7 @@ class _Digests:
             self.thread = threading.Thread(target=self.get, name="kgraph-digests", daemon=True)
             self.thread.start()
 
-    def get(self) -> dict[str, str]:
+    def get(self) -> RecordDigests:
         if self.thread is not None and threading.current_thread() is not self.thread:
             self.thread.join()
         if self.value is None:
