@@ -247,7 +247,9 @@ def update_live_build(store_dir: Path, records: Records, extractions: list[dict]
     with discarded_on_failure(staging):
         changes = _Update(db, records, extractions, old_units, old.months, preferred).run(plan.changed)
         db.flush()
-        del db  # closes RocksDB before the directory is renamed
+        # the last references to the store: RocksDB closes here, before the directory is renamed (left to the
+        # cycle collector, it closed at some later moment, once taking a second in another build's step)
+        changes.db = changes.diff.db = db = None
     added, removed = changes.diff.added, changes.diff.removed
     graphs = {g: n + added[g] - removed[g] for g, n in old.graphs.items()}
     graphs.update({g: n for g, n in added.items() if g not in old.graphs})
