@@ -25,10 +25,11 @@ NODE_CLASSES = ("Person", "City", "Country", "Region", "Organisation")
 
 
 def fact_rows(store: ox.Store, *, lang: str = "pl", include_extracted: bool = True,
-              dated: bool = True, named: tuple[str, ...] = NODE_CLASSES) -> tuple[list[dict], list[dict]]:
+              dated: bool = True, named: tuple[str, ...] | None = None) -> tuple[list[dict], list[dict]]:
     """(node rows, edge rows) as analysis-nodes.rq and analysis-edges.rq give them, unsorted, as tuples of
     kgraph.analyse.FACT_NODE_COLUMNS and FACT_EDGE_COLUMNS ("" for unbound). Nodes of classes not `named`
-    (a projection leaves them out) are named by their IRI: reading a name costs 25 µs a node."""
+    (default: all; a projection leaves the others out) are named by their IRI: reading a name costs 25 µs a node."""
+    named = NODE_CLASSES if named is None else named
     # The facts are in the curated and extracted graphs: the ontology graph describes classes and concepts
     # (role and partnership-kind labels are read from it below), the index graph only kgi: terms.
     graphs = [ox.NamedNode(str(g)) for g in (CURATED_GRAPH,) + ((EXTRACTED_GRAPH,) if include_extracted else ())]

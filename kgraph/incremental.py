@@ -26,11 +26,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
-import threading
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, fields
 from datetime import date
 from operator import attrgetter
@@ -41,6 +38,7 @@ import pyoxigraph as ox
 from rdflib import URIRef
 
 import kgraph.quads
+from kgraph.bulk import can_fork_workers, forked_map
 from kgraph.quads import (
     KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, write_bucket,
     write_event_entries,
@@ -54,7 +52,7 @@ from kgraph.store import (
 )
 from kgraph.terms import IriMinter, quad_adder
 
-__all__ = ["build_basis", "record_digests", "RecordDigests", "extraction_digest", "read_units", "plan_build", "update_live_build",
+__all__ = ["build_basis", "record_digests", "RecordDigests", "extraction_digest", "plan_build", "update_live_build",
            "keep_live_build", "UNITS_FILE", "Plan"]
 
 UNITS_FILE = "units.tsv"
@@ -90,28 +88,18 @@ _POST_VALUES = _getter(Post)
 
 
 PARALLEL_DIGESTS_ABOVE = 100_000  # records; below, a second process costs more than it saves
-_SHARED: list = []  # what forked digest workers read: the records and the preferred claims
 
 
 def record_digests(records: Records, preferred: set[str], *, jobs: int | None = None) -> "RecordDigests":
     """'kind digest' of every record by id: its fields, leaving out where it is written (moving a
     record, or editing the lines above it, changes nothing in the graph). Above PARALLEL_DIGESTS_ABOVE
-    records the work is shared among `jobs` processes (default: one per core): about 5 µs a record, which
-    is 2.5 s for the 500,000 records of 10^7 triples, and each build needs it before it can plan."""
+    records the work is shared among `jobs` processes (default: one per core; kgraph.bulk): about 5 µs a
+    record, which is 2.5 s for the 500,000 records of 10^7 triples, and each build needs it before it can plan."""
     everything = list(records.all())
     jobs = jobs or len(os.sched_getaffinity(0))
-    # forked only from a single-threaded process: a fork copies no other thread, and a lock one of them held
-    # would stay held in the child (a build run from a server's thread digests in that thread)
-    if jobs > 1 and len(everything) > PARALLEL_DIGESTS_ABOVE and threading.active_count() == 1 \
-            and not multiprocessing.current_process().daemon:
+    if jobs > 1 and len(everything) > PARALLEL_DIGESTS_ABOVE and can_fork_workers():
         bounds = [len(everything) * i // jobs for i in range(jobs + 1)]
-        _SHARED[:] = [everything, preferred]
-        try:
-            with ProcessPoolExecutor(jobs - 1, mp_context=multiprocessing.get_context("fork")) as pool:
-                rest = pool.map(_digest_slice, zip(bounds[1:-1], bounds[2:]))
-                parts = [_digest_slice((0, bounds[1]))] + list(rest)
-        finally:
-            _SHARED.clear()
+        parts = forked_map(_digest_slice, (everything, preferred), list(zip(bounds[:-1], bounds[1:])))
     else:
         parts = [_digest_lines(everything, preferred)]
     text = "".join(parts)
@@ -124,8 +112,8 @@ class RecordDigests:
     units: bytes  # units.tsv: a line a record, in the records' order (the same records give the same file)
 
 
-def _digest_slice(bounds: tuple[int, int]) -> str:
-    everything, preferred = _SHARED
+def _digest_slice(shared: tuple[list, set[str]], bounds: tuple[int, int]) -> str:
+    everything, preferred = shared
     return _digest_lines(everything[bounds[0]:bounds[1]], preferred)
 
 
@@ -153,11 +141,6 @@ def extraction_digest(extractions: list[dict] | None) -> str:
     if extractions is None:
         return ""
     return hashlib.sha256(json.dumps(extractions, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
-
-
-def read_units(build_dir: Path) -> dict[str, str] | None:
-    text = _units_text(build_dir)
-    return None if text is None else _units_dict(text.decode("utf-8"))
 
 
 def _units_text(build_dir: Path) -> bytes | None:

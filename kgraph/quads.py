@@ -104,6 +104,12 @@ class _GraphWriter:
         for key in sorted({search_key(t) for t in (*labels.values(), *aliases, *extra_keys) if t}):
             self.add(node, KGO.searchKey, text(key))
 
+    def provenance(self, node: URIRef, record):
+        """A record's sources, note and the evidence it was accepted from."""
+        self.sources(node, record.sources)
+        self.note(node, record.note)
+        self.evidence(node, record.evidence)
+
     def sources(self, node: URIRef, sources):
         for source in sources:
             self.add(node, DCTERMS.source, self.iri(source))
@@ -137,9 +143,7 @@ class _GraphWriter:
             self.add(node, SKOS.exactMatch, WD[place.wikidata])
         for qid in place.wikidata_close:
             self.add(node, SKOS.closeMatch, WD[qid])
-        self.sources(node, place.sources)
-        self.note(node, place.note)
-        self.evidence(node, place.evidence)
+        self.provenance(node, place)
 
     def organisation(self, org: Organisation):
         node = self.iri(org.id)
@@ -149,9 +153,7 @@ class _GraphWriter:
             self.add(node, SCHEMA.location, self.iri(org.location))
         if org.part_of:
             self.add(node, ORG.subOrganizationOf, self.iri(org.part_of))
-        self.sources(node, org.sources)
-        self.note(node, org.note)
-        self.evidence(node, org.evidence)
+        self.provenance(node, org)
 
     def person(self, person: Person, role_labels: dict):
         node = self.iri(person.id)
@@ -160,9 +162,7 @@ class _GraphWriter:
         self.names(node, person.labels, person.aliases, extra)
         self.add(node, SCHEMA.givenName, text(person.given_name) if person.given_name else None)
         self.add(node, SCHEMA.familyName, text(person.family_name) if person.family_name else None)
-        self.sources(node, person.sources)
-        self.note(node, person.note)
-        self.evidence(node, person.evidence)
+        self.provenance(node, person)
         for post in person.posts:
             self.post(node, person, post, role_labels)
 
@@ -193,9 +193,7 @@ class _GraphWriter:
             self.add(node, KGO.periodStart, day_literal(start))
         if end:
             self.add(node, KGO.periodEnd, day_literal(end))
-        self.sources(node, post.sources)
-        self.note(node, post.note)
-        self.evidence(node, post.evidence)
+        self.provenance(node, post)
 
     def event(self, event: Event):
         node = self.iri(event.id)
@@ -218,9 +216,7 @@ class _GraphWriter:
             self.add(node, KGO.participant, self.iri(ref))
         if event.part_of:
             self.add(node, SCHEMA.superEvent, self.iri(event.part_of))
-        self.sources(node, event.sources)
-        self.note(node, event.note)
-        self.evidence(node, event.evidence)
+        self.provenance(node, event)
 
     def partnership(self, claim: Partnership, preferred: bool, kind_labels: dict):
         node = self.iri(claim.id)
@@ -236,9 +232,7 @@ class _GraphWriter:
             self.add(node, KGO.since, literal_for_date(claim.since))
         if preferred:
             self.add(node, KGO.preferred, TRUE)
-        self.sources(node, claim.sources)
-        self.note(node, claim.note)
-        self.evidence(node, claim.evidence)
+        self.provenance(node, claim)
 
     def document(self, doc: Document):
         node = self.iri(doc.id)
