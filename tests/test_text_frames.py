@@ -299,3 +299,25 @@ def test_a_numbered_school_named_shorter_later_is_the_same_school(extractor):
                                 "Gimnazjum nr 1 od lat współpracuje z liceum.")
     schools = {e["name"] for e in result["entities"] if e["type"] == "Organization"}
     assert schools == {"Publiczne Gimnazjum nr 1 w Opolu"}
+
+
+def test_a_partner_named_with_our_town_is_not_where_one_went(extractor):
+    # "z naszym miastem" names a partner; the visit is to the town the clause places the subject in
+    text = ("Przewodnicząca Rady Miejskiej w Kaliszu Anna Sowa 12 maja w Erfurcie wzięła udział w festynie "
+            "i spotkała się z burmistrzem Janem Kohlem, od lat współpracującym z naszym miastem.")
+    assert ("Anna Sowa", "Erfurt") in {(v["visitor"], v["place"]) for v in extract(extractor, text)["visits"]}
+
+
+def test_a_chronicles_dated_heading_dates_its_own_entry():
+    text = ("3 marca 2021 - Jarmark w Opolu\nNa jarmarku byli goście z Erfurtu.\n"
+            "18 października 2021 - Forum Miast Partnerskich\nW obradach forum w Erfurcie wzięła udział "
+            "Dyrektor Wydziału Kultury Anna Lis.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Kronika\nbrak daty\n{text}", "t.txt")))
+    assert ("Anna Lis", "Erfurt", "2021-10-18") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+def test_a_yearless_date_takes_the_newest_year_the_text_states():
+    text = ("Umowę partnerską podpisano 26 września 1994 roku. Jubileusz trzydziestolecia rozpoczął się 10 maja 2023 "
+            "roku. 12 maja do Opola przyjechał burmistrz Erfurtu Jan Kohl.")
+    record = make_extractor(home="Opole").extract(next(read_text(f"Jubileusz\nbrak daty\n{text}", "t.txt")))
+    assert ("Jan Kohl", "Opole", "2023-05-12") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}

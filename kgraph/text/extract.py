@@ -124,10 +124,12 @@ class Extractor:
 
 
 def _year_in_text(text: str) -> str | None:
-    """For a text without a date line: the first date with a stated year, so that "24 sierpnia br."
-    takes its year from the text (a text with no year anywhere keeps such dates null)."""
-    stated = [d for d in find_dates(text) if d.year_stated]
-    return stated[0].start if stated else None
+    """For a text without a date line: the latest date with a stated year, so that "24 sierpnia br."
+    takes its year from the text (a text with no year anywhere keeps such dates null). The latest,
+    not the first: news opens with history ("Umowę podpisano 26 września 1988 roku") and tells of
+    the newest events."""
+    stated = [d.end for d in find_dates(text) if d.year_stated]
+    return max(stated) if stated else None
 
 
 def make_extractor(data_dir=None, *, home: str | None = None) -> Extractor:

@@ -29,8 +29,8 @@ _TRAVEL = {"podpisać", "odwiedzić", "odwiedzać", "przyjechać", "przyjeżdża
            "wyjechać", "udać", "złożyć", "gościć", "pojechać", "jechać", "uczestniczyć", "wizyta", "gościć w"}
 _HOSTING = {"gościć", "przyjąć", "podejmować", "powitać", "witać"}
 _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a travel word, never hosting
-_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszym miastem", "naszą gminę", "naszej gminy",
-               "naszej gminie", "nasza gmina", "naszą gminą"}
+# Not the instrumental ("współpracujący z naszym miastem", "partnerstwo z naszą gminą"): it names a partner, not a place.
+_HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszą gminę", "naszej gminy", "naszej gminie", "nasza gmina"}
 # "przyjechali do nas", "byli u nas": to the publishing town.
 _TO_US = re.compile(r"\b(?:do|u) nas\b")
 # Parts of speech of verbs: a word read only as one names no post.
@@ -235,6 +235,13 @@ class DocumentFrames:
             return self.dates[at]
         return None
 
+    def _dated_heading(self, sentence, when) -> bool:
+        """A line of its own that opens with its date: the heading of a chronicle's entry."""
+        text = self.document.text
+        return (when.begin == sentence.start_char and len(sentence) <= 16
+                and (sentence.start_char == 0 or text[sentence.start_char - 1] == "\n")
+                and (self._text(sentence).endswith("\n") or sentence.end_char == len(text)))
+
     def _visit(self, visitor: str, place: str, when, sentence, rule: str):
         if not visitor or not place or search_key(visitor) == search_key(place):
             return
@@ -296,6 +303,11 @@ class DocumentFrames:
         low = self._text(sentence).lower()
         when = self._date(sentence)
         self.last_when = when or self.last_when
+        if when is not None and self._dated_heading(sentence, when):
+            # "9 grudnia 2019 - Europejska Stolica Wolontariatu": a chronicle's new entry; the days told
+            # of the entries before it are not this one's
+            self.place_dates.clear()
+            self.last_trip = None
         self._roles(sentence, ents)
         self._participle_visits(sentence, ents, lowers)
         self._relative_presence(sentence, ents, lemmas, lowers)
@@ -457,6 +469,11 @@ class DocumentFrames:
             located = [e for e in places if e.start < start + travel_at and _governor(doc, e) in ("w", "we")]
             if located:
                 destination, dest_name = located[-1], located[-1]._.kg_name
+                if not any(e.label_ in ("PERSON", "ORG") and e.start < start + travel_at for e in ents):
+                    # "W obradach forum w Erfurcie wzięła udział dyrektor X": its participants follow the verb
+                    self.scene = dest_name
+                    self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
+                    return
         if dest_name is None and lemmas[travel_at] in _PARTICIPATE and not any(
                 _governor(doc, e) in ("w", "we", "do", "na") for e in places):  # a town in a title is no place to go
             self._participants(sentence, ents, when, lemmas[travel_at], start + travel_at)
