@@ -321,3 +321,33 @@ def test_a_yearless_date_takes_the_newest_year_the_text_states():
             "roku. 12 maja do Opola przyjechał burmistrz Erfurtu Jan Kohl.")
     record = make_extractor(home="Opole").extract(next(read_text(f"Jubileusz\nbrak daty\n{text}", "t.txt")))
     assert ("Jan Kohl", "Opole", "2023-05-12") in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+def roles_of(home, text, date="5 maja 2024"):
+    record = make_extractor(home=home).extract(next(read_text(f"Wiadomość\n{date}\n{text}", "t.txt")))
+    return {(r["person"], r["role"], r["of"]) for r in record["roles"]}, record
+
+
+@pytest.mark.parametrize("home, text, role", [
+    # a small town's head is a burmistrz: a bare one is the publishing town's
+    ("Milicz", "Na zakończenie głos zabrał burmistrz, Jan Sowa.", ("Jan Sowa", "burmistrz", "Milicz")),
+    # a city's head is a prezydent: the burmistrz is the partner town's
+    ("Opole", "W Erfurcie spotkano się z burmistrzem Janem Kohlem.", ("Jan Kohl", "burmistrz", "Erfurt")),
+    # no Polish town has a mer: the delegation's town
+    ("Milicz", "Do Milicza przyjechała delegacja z Lidy na czele z merem miasta Iwanem Sokołem.",
+     ("Iwan Sokół", "mer", "Lida")),
+])
+def test_a_bare_heads_title_is_resolved_by_the_whole_text(home, text, role):
+    assert role in roles_of(home, text)[0]
+
+
+def test_a_council_chair_travels_for_the_town():
+    _, record = roles_of("Opole", "Anna Sowa, przewodnicząca Rady Miejskiej w Opolu, 12 maja w Erfurcie wzięła udział w festynie.")
+    assert {("Anna Sowa", "Erfurt"), ("Opole", "Erfurt")} <= {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+def test_an_agreements_year_does_not_date_the_later_undated_visit():
+    text = ("Umowę partnerską podpisano 26 września 1994 roku w Erfurcie. Mija 30 lat współpracy. "
+            "12 maja do Opola przyjechał burmistrz Erfurtu Jan Kohl.")
+    _, record = roles_of("Opole", text, date="brak daty")
+    assert ("Jan Kohl", "Opole", None) in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}

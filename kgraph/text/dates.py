@@ -82,12 +82,14 @@ def _iso(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def find_dates(text: str, *, default_year: int | None = None, reference: str | None = None) -> list[DateMention]:
+def find_dates(text: str, *, default_year: int | None = None, reference: str | None = None,
+               current: str | None = None) -> list[DateMention]:
     """Every date or range in `text`, in text order; years missing from the text come from
     `default_year`, or from `reference` (the document's date: a day-month after it by more than a
-    month is taken to be in the year before)."""
+    month is taken to be in the year before); "br." (this year) takes `current`'s year if given."""
     if reference and not default_year:
         default_year = int(reference[:4])
+    current_year = int(current[:4]) if current else default_year
     taken: list[tuple[int, int]] = []
     found = []
     for pattern in _PATTERNS:
@@ -103,7 +105,7 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
             first_month = (MONTHS[groups["month1"].lower()] if groups.get("month1")
                            else int(groups["mnum1"]) if groups.get("mnum1") else month)
             stated = bool(groups.get("year"))
-            year = int(groups["year"]) if stated else default_year
+            year = int(groups["year"]) if stated else current_year if groups.get("current") else default_year
             if year is None:
                 continue
             start = _iso(year, first_month, int(groups["d1"]))

@@ -80,7 +80,8 @@ class Extractor:
                 _merge_into(results[0], extra)
             return results[0]
         doc = self.nlp(text)
-        dates = find_dates(text, reference=document.date or _year_in_text(text))
+        dates = find_dates(text, reference=document.date or _year_in_text(text),
+                           current=document.date or _year_in_text(text, history=True))
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
         home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
         self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)
@@ -123,13 +124,26 @@ class Extractor:
         return list(found.values())
 
 
-def _year_in_text(text: str) -> str | None:
-    """For a text without a date line: the latest date with a stated year, so that "24 sierpnia br."
-    takes its year from the text (a text with no year anywhere keeps such dates null). The latest,
-    not the first: news opens with history ("Umowę podpisano 26 września 1988 roku") and tells of
-    the newest events."""
-    stated = [d.end for d in find_dates(text) if d.year_stated]
+def _year_in_text(text: str, *, history: bool = False) -> str | None:
+    """For a text without a date line: the latest date with a stated year, so that "24 maja" takes its
+    year from the text (a text with no year anywhere keeps such dates null). The latest, not the
+    first: news opens with history and tells of the newest events. The day an agreement was made
+    ("Umowę podpisano 26 września 1988 roku") counts only with `history`, for dates the text says
+    are of its own year ("24 sierpnia br.")."""
+    stated = [d.end for d in find_dates(text) if d.year_stated
+              and (history or not _AGREEMENT_HISTORY.search(_sentence_around(text, d.begin)))]
     return max(stated) if stated else None
+
+
+# "Umowę partnerską podpisano 26 września 1988 roku": the year an agreement was made, history in
+# a text that tells of later events, not the year of its undated days
+_AGREEMENT_HISTORY = re.compile(r"podpisa|zawar|nawiąza", re.I)
+
+
+def _sentence_around(text: str, at: int) -> str:
+    begin = max(text.rfind(mark, 0, at) for mark in ".!?\n") + 1
+    ends = [e for e in (text.find(mark, at) for mark in ".!?\n") if e >= 0]
+    return text[begin:min(ends) if ends else len(text)]
 
 
 def make_extractor(data_dir=None, *, home: str | None = None) -> Extractor:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from kgraph.names import search_key
 from kgraph.text.lexicon import FORMS_OF_ADDRESS, TOWN_NOUNS
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
+from kgraph.text.places import name_tokens, place_index
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
 
@@ -53,7 +54,7 @@ _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"
 RULE_CONFIDENCE = {
     # measured (facts on the dev corpora, precision): rounded down to a multiple of 0.05
     "title-phrase": 0.95, "delegation-member": 0.95, "delegation-members": 0.95, "delegation": 0.9,
-    "apposition": 0.9, "travel": 0.85, "participant": 0.9,
+    "apposition": 0.9, "travel": 0.85, "participant": 0.9, "bare-title": 0.85,  # 7 of 7: kept below, a guess at the town
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
@@ -94,6 +95,10 @@ _FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna
 _OWN_OFFICES = {"wydzial", "urzad", "biuro", "kancelaria", "referat", "departament", "gabinet", "zespol"}
 # Posts whose holder stands for the town: their visit is the town's visit too.
 _HEADS_OF_TOWNS = {"prezydent", "burmistrz", "nadburmistrz", "mer", "wójt"}
+# Heads of towns and their deputies named with no town ("burmistrz Jan Kos", "merem miasta X"): whose
+# they are is decided once the whole text is read (DocumentFrames.finish). Polish towns have no mer.
+_BARE_HEADS = {"prezydent", "wiceprezydent", "burmistrz", "wiceburmistrz", "wójt", "mer", "nadburmistrz"}
+_FOREIGN_HEADS = {"mer", "nadburmistrz"}
 # A county's offices: a toponymic adjective after them names the county ("starosta milicki").
 _COUNTY_OFFICES = {"starosta", "wicestarosta"}
 # Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
@@ -103,6 +108,24 @@ _PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", 
                  (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
                  (re.compile(r"memorand|porozumieni", re.I), "memorandum")]
 _ANNIVERSARY = re.compile(r"(\d{1,3})\s*(?:\.|-)\s*(?:rocznic\w*|leci\w*)", re.I)
+
+
+@lru_cache(maxsize=1_000)
+def _usual_heads(town: str | None) -> frozenset[str]:
+    """The title a Polish town's head most likely has: prezydent in a town of 50,000 or more (the law
+    gives it to towns over 100,000 and those that had one before 1990, which are nearly all above
+    50,000), burmistrz or wójt below; none for a town the gazetteer does not know in Poland."""
+    polish = [p for p in place_index().lookup(name_tokens(town)) if p.country == "PL"] if town else []
+    if not polish:
+        return frozenset()
+    return frozenset({"prezydent"} if max(p.population for p in polish) >= 50_000 else {"burmistrz", "wójt"})
+
+
+def _head_post(role: str) -> str:
+    """The office a post is of: "zastępca burmistrza" -> burmistrz, "wiceburmistrz" -> burmistrz."""
+    word = role.split()[-1]
+    word = _role_name(word) or word
+    return word[4:] if word.startswith("wice") and word != "wicestarosta" else word
 
 
 @lru_cache(maxsize=20_000)
@@ -207,6 +230,8 @@ class DocumentFrames:
         self.partnerships: list[dict] = []
         self.person_role_of: dict[str, str] = {}
         self.person_post: dict[str, tuple[str, str]] = {}
+        # (person, role, sentence, the other towns its sentence names, the scene then): bare heads' titles
+        self.bare_titles: list[tuple] = []
         self.last_trip: tuple[str, dict | None] | None = None
         # the scene: the place the text's events happen at, and the days of each place's visit,
         # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
@@ -235,6 +260,42 @@ class DocumentFrames:
             return self.dates[at]
         return None
 
+    def _town_of_post(self, post: tuple[str, str]) -> str | None:
+        """The town an official stands for: the town of its post, or of its town council."""
+        role, of = post
+        if of in self._city_names:
+            return of
+        if search_key(of).startswith("rada "):
+            towns = self._city_names | {n._.kg_name for n in self.doc.spans.get("kg_nested", []) if n.label_ == "CITY"}
+            return next((town for town in sorted(towns) if _belongs_to(of, town)), None)
+        return None
+
+    def _resolve_bare_titles(self) -> None:
+        """ "burmistrz Jan Kos" with no town: the publishing town's, unless its head has another title
+        (named in this text, else the usual one for its size: a city's prezydent means the burmistrz
+        is the partner's) or the title is no Polish office
+        (mer, nadburmistrz); then the one other town its sentence names, else the scene, else the other
+        town the text names most."""
+        home_heads = {_head_post(role) for person, (role, of) in self.person_post.items()
+                      if self.home and search_key(of) == search_key(self.home) and _head_post(role) in _BARE_HEADS}
+        home_heads = home_heads or _usual_heads(self.home)
+        others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
+        pending, self.bare_titles = self.bare_titles, []
+        for person, role, sentence, sentence_towns, scene in pending:
+            if person in self.person_role_of:
+                continue
+            post = _head_post(role)
+            if self.home and post not in _FOREIGN_HEADS and (not home_heads or post in home_heads):
+                of = self.home
+            elif len(sentence_towns) == 1:
+                of = sentence_towns[0]
+            elif scene and search_key(scene) != search_key(self.home or ""):
+                of = scene
+            else:
+                of = max(others, key=others.count) if others else None
+            if of:
+                self._role(person, role, of, sentence, "bare-title")
+
     def _dated_heading(self, sentence, when) -> bool:
         """A line of its own that opens with its date: the heading of a chronicle's entry."""
         text = self.document.text
@@ -254,8 +315,13 @@ class DocumentFrames:
         self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
                             "end": when.end if when else None, **self._evidence(sentence, rule)})
 
-    def _role(self, person: str, role: str, of: str | None, sentence, rule: str):
+    def _role(self, person: str, role: str, of: str | None, sentence, rule: str, *, bare: bool = True):
+        """A post held; with no `of`, a bare head's title ("burmistrz Jan Kos", not "mer Samorządu") waits
+        for the whole text (_resolve_bare_titles)."""
         if not of:
+            if bare and _head_post(role) in _BARE_HEADS:
+                others = sorted({e._.kg_name for e in sentence.ents if e.label_ == "CITY" and e._.kg_name != self.home})
+                self.bare_titles.append((person, role, sentence, others, self.scene))
             return
         self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule)})
         self.person_role_of.setdefault(person, of)
@@ -265,17 +331,18 @@ class DocumentFrames:
         """A town's head travels for the town ("Prezydent m.st. Warszawy Rafał Trzaskowski w Paryżu":
         Warszawa visited Paris too); days for visits whose own sentence gives none, from another
         sentence about the same place's visit ("Wizyta odbyła się w dniach 9–12 listopada")."""
+        self._resolve_bare_titles()
         known = {(search_key(v["visitor"]), search_key(v["place"])) for v in self.visits}
         for visit in list(self.visits):
             post = self.person_post.get(visit["visitor"])
             # a visit mentioned in passing ("…, który w czerwcu odwiedził X") was the person's own
-            if post is None or post[0] not in _HEADS_OF_TOWNS or post[1] not in self._city_names \
-                    or visit["evidence"]["rule"] in ("relative", "participle"):
+            town = self._town_of_post(post) if post is not None else None
+            if town is None or visit["evidence"]["rule"] in ("relative", "participle"):
                 continue
-            key = (search_key(post[1]), search_key(visit["place"]))
+            key = (search_key(town), search_key(visit["place"]))
             if key[0] != key[1] and key not in known:
                 known.add(key)
-                self.visits.append({**visit, "visitor": post[1], "evidence": {
+                self.visits.append({**visit, "visitor": town, "evidence": {
                     **visit["evidence"], "rule": "head-of-town", "confidence": RULE_CONFIDENCE["head-of-town"]}})
         for visit in self.visits:
             when = self.place_dates.get(search_key(visit["place"]))
@@ -349,7 +416,7 @@ class DocumentFrames:
             located = next((e for e in cities if _governor(self.doc, e) in ("w", "we")), None)
             if located is not None:
                 self.scene = located._.kg_name
-                if when is not None:
+                if when is not None and "podpisać" not in lemmas:  # an agreement's day is not its visits' days
                     self.place_dates.setdefault(search_key(self.scene), when)
         trip = self.last_trip or ((self.scene, self.place_dates.get(search_key(self.scene))) if self.scene else None)
         # "Naszą gminę reprezentował…": our own people, the hosts, not members of the visiting party
@@ -728,7 +795,7 @@ class DocumentFrames:
                 of = of_entity._.kg_name if of_entity else county or (
                     previous_of if previous_of and bare else
                     self.home if role in _HOME_OFFICES and (bare or any(t.lower_ == "miasta" for t in phrase)) else None)
-                self._role(name, role, of, sentence, "apposition")
+                self._role(name, role, of, sentence, "apposition", bare=bare)
                 previous_of = of
                 continue
             if phrase is not None:
