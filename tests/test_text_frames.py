@@ -351,3 +351,10 @@ def test_an_agreements_year_does_not_date_the_later_undated_visit():
             "12 maja do Opola przyjechał burmistrz Erfurtu Jan Kohl.")
     _, record = roles_of("Opole", text, date="brak daty")
     assert ("Jan Kohl", "Opole", None) in {(v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+
+
+def test_a_town_found_once_is_that_town_where_it_stands_again_without_a_cue():
+    text = ("Do Opola przyjechali goście z Kitzingen: Jan Kohl, koordynator współpracy Kitzingen z Opolem, "
+            "i Anna Wolf.")
+    roles, _ = roles_of("Opole", text)
+    assert ("Jan Kohl", "koordynator", "Kitzingen") in roles

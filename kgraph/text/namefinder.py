@@ -404,6 +404,7 @@ class NameFinder:
                 i = span.end
             else:
                 i += 1
+        spans += self._places_again(doc, spans, taken, capital)
         # An organisation named after its city ("Rada Miejska Łowecz") contains that city's mention:
         # the organisation takes the tokens and the city is kept among the nested mentions.
         inside_org = {}
@@ -425,6 +426,31 @@ class NameFinder:
         doc.ents = merge_spans([e for e in existing if (e.start, e.end) not in nested_ids], spans)
         _same_numbered_bodies(doc)
         return doc
+
+    def _places_again(self, doc, spans, taken, capital) -> list[Span]:
+        """One name, one sense in a text: a town found once by its cue ("do Kitzingen") is the same town
+        where the same word stands with no cue ("koordynator współpracy Kitzingen z Trzebnicą"), unless
+        it starts a longer capitalised name."""
+        words = doc_words(doc)
+        forms: dict[str, dict[tuple, Span]] = {}  # by first word
+        for span in spans:
+            if span.label_ == "CITY":
+                forms.setdefault(words[span.start], {}).setdefault(tuple(words[span.start:span.end]), span)
+        found = []
+        for i in range(len(doc)):
+            if not capital[i] or words[i] not in forms or i in taken:
+                continue
+            for form, model in forms[words[i]].items():
+                end = i + len(form)
+                if tuple(words[i:end]) == form and not any(k in taken for k in range(i, end)) \
+                        and not (end < len(doc) and capital[end]) and not (i > 0 and capital[i - 1] and doc[i - 1].is_alpha):
+                    span = Span(doc, i, end, label=model.label_)
+                    span._.kg_name, span._.kg_source, span._.kg_place = model._.kg_name, model._.kg_source, model._.kg_place
+                    found.append(span)
+                    taken.update(range(i, end))
+                    self.places.update((k, span) for k in range(i, end))
+                    break
+        return found
 
     def _person(self, doc, i, taken):
         n = len(doc)
