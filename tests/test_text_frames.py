@@ -358,3 +358,10 @@ def test_a_town_found_once_is_that_town_where_it_stands_again_without_a_cue():
             "i Anna Wolf.")
     roles, _ = roles_of("Opole", text)
     assert ("Jan Kohl", "koordynator", "Kitzingen") in roles
+
+
+def test_taking_part_with_a_word_between_verb_and_noun():
+    text = ("W dniach 6-9 maja w Erfurcie obchodzono święto miasta. W obchodach wzięli także udział "
+            "przedstawiciele straży pożarnej z Opola z komendantem Janem Sową na czele.")
+    _, record = roles_of("Opole", text)
+    assert ("Jan Sowa", "Erfurt") in {(v["visitor"], v["place"]) for v in record["visits"]}
