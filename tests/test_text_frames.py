@@ -365,3 +365,16 @@ def test_taking_part_with_a_word_between_verb_and_noun():
             "przedstawiciele straży pożarnej z Opola z komendantem Janem Sową na czele.")
     _, record = roles_of("Opole", text)
     assert ("Jan Sowa", "Erfurt") in {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+def test_the_partner_towns_head_behind_degrees_and_forms_of_address():
+    text = ("Do Opola przyjechała delegacja z Erfurtu. Gości reprezentował Burmistrz gminy partnerskiej, "
+            "Pan dr Jan Kohl.")
+    roles, _ = roles_of("Opole", text)
+    assert ("Jan Kohl", "burmistrz", "Erfurt") in roles
+
+
+def test_the_person_presiding_over_a_delegation_is_its_member():
+    text = "Naszą gminę odwiedziła delegacja z miasta partnerskiego Erfurt. Niemieckiej delegacji przewodniczył Jan Kohl."
+    _, record = roles_of("Milicz", text)
+    assert ("Jan Kohl", "Milicz") in {(v["visitor"], v["place"]) for v in record["visits"]}

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from kgraph.names import search_key
-from kgraph.text.lexicon import FORMS_OF_ADDRESS, TOWN_NOUNS
+from kgraph.text.lexicon import ACADEMIC_TITLES, FORMS_OF_ADDRESS, TOWN_NOUNS
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
 from kgraph.text.places import name_tokens, place_index
 
@@ -64,7 +64,7 @@ RULE_CONFIDENCE = {
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
 # Sentences listing a delegation's members after the delegation was named.
 _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
-                      r"|przewodniczył\w* delegacj|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
+                      r"|przewodniczył\w* delegacj|delegacj\w* przewodniczył|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
 # Nouns of those who stand for a town: "przedstawiciele miasta X", "delegacja X", "władze miasta X".
 _REPRESENTING = ("przedstawiciel", "delegac", "reprezentac", "władz", "gości", "goście")
 # Nouns of a body's people as a group: "uczniowie Gimnazjum nr 1", "chór Szkoły Muzycznej".
@@ -281,15 +281,15 @@ class DocumentFrames:
         home_heads = home_heads or _usual_heads(self.home)
         others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
         pending, self.bare_titles = self.bare_titles, []
-        for person, role, sentence, sentence_towns, scene in pending:
+        for person, role, sentence, sentence_towns, scene, partner in pending:
             if person in self.person_role_of:
                 continue
             post = _head_post(role)
-            if self.home and post not in _FOREIGN_HEADS and (not home_heads or post in home_heads):
+            if self.home and not partner and post not in _FOREIGN_HEADS and (not home_heads or post in home_heads):
                 of = self.home
             elif len(sentence_towns) == 1:
                 of = sentence_towns[0]
-            elif scene and search_key(scene) != search_key(self.home or ""):
+            elif scene and search_key(scene) != search_key(self.home or "") and not partner:
                 of = scene
             else:
                 of = max(others, key=others.count) if others else None
@@ -315,13 +315,14 @@ class DocumentFrames:
         self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
                             "end": when.end if when else None, **self._evidence(sentence, rule)})
 
-    def _role(self, person: str, role: str, of: str | None, sentence, rule: str, *, bare: bool = True):
-        """A post held; with no `of`, a bare head's title ("burmistrz Jan Kos", not "mer Samorządu") waits
-        for the whole text (_resolve_bare_titles)."""
+    def _role(self, person: str, role: str, of: str | None, sentence, rule: str, *, bare: bool = True,
+              partner: bool = False):
+        """A post held; with no `of`, a bare head's title ("burmistrz Jan Kos", not "mer Samorządu") or a
+        partner town's ("burmistrz miasta partnerskiego Jan Kos") waits for the whole text (_resolve_bare_titles)."""
         if not of:
-            if bare and _head_post(role) in _BARE_HEADS:
+            if (bare or partner) and _head_post(role) in _BARE_HEADS:
                 others = sorted({e._.kg_name for e in sentence.ents if e.label_ == "CITY" and e._.kg_name != self.home})
-                self.bare_titles.append((person, role, sentence, others, self.scene))
+                self.bare_titles.append((person, role, sentence, others, self.scene, partner))
             return
         self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule)})
         self.person_role_of.setdefault(person, of)
@@ -756,7 +757,8 @@ class DocumentFrames:
                 continue
             phrase = self._title_phrase_before(sentence, ents, e)
             if phrase is not None:  # "Burmistrz Śmigla - Małgorzata Adamczak"; an apposition may follow too
-                self._role(name, *phrase, sentence, "title-phrase")
+                role, of, partner = phrase
+                self._role(name, role, of, sentence, "title-phrase", partner=partner)
             j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
             if j + 1 < sentence.end and doc[j].text not in (",", "-", "–"):
                 if _role_name(doc[j].text) and doc[j].is_alpha:
@@ -829,17 +831,19 @@ class DocumentFrames:
                     of = self.home
                 self._role(name, role, of, sentence, "title")
 
-    def _title_phrase_before(self, sentence, ents, person) -> tuple[str, str | None] | None:
-        """(role, of) from a title phrase right before a person, capitalised or not:
+    def _title_phrase_before(self, sentence, ents, person) -> tuple[str, str | None, bool] | None:
+        """(role, of, whether it is the partner town's) from a title phrase right before a person, capitalised or not:
         "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Zastępca Burmistrza Gminy Trzebnica Marek
         Długozima", "burmistrz Martin Mrkos", "Burmistrz Śmigla - Małgorzata Adamczak"."""
         doc, first = self.doc, sentence.start
         t = person.start - 1
         if t >= first and doc[t].text in ("-", "–", ":"):
             t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
-        if t >= first and doc[t].lower_ in FORMS_OF_ADDRESS:
-            t -= 1
-        comma = t > first and doc[t].text == "," and doc[t - 1].ent_type_ in ("CITY", "ORG")
+        while t >= first and (doc[t].lower_ in FORMS_OF_ADDRESS | ACADEMIC_TITLES
+                              or (doc[t].text == "." and t > first and doc[t - 1].lower_ in ACADEMIC_TITLES)):
+            t -= 1  # "Pan dr Holger Vogel", "prof. dr hab. Jan Lis"
+        partner_word = t > first and doc[t - 1].lower_.startswith("partnersk")  # "Burmistrz gminy partnerskiej, Pan…"
+        comma = t > first and doc[t].text == "," and (doc[t - 1].ent_type_ in ("CITY", "ORG") or partner_word)
         if comma:
             t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar", "Prezydenta Miasta Leszna, Adam Mytych"
         qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc[k].lower_ == "ds"), None)
@@ -851,8 +855,8 @@ class DocumentFrames:
             of, t = body._.kg_name, body.start - 1
         elif t > first and _county(doc, t) and _role_name(doc[t - 1].text) in _COUNTY_OFFICES:
             of, t = _county(doc, t), t - 1  # "wicestarosta kielecki Zenon Janus": the county's
-        while t >= first and doc[t].lower_ in _TOWN_WORDS:
-            t -= 1
+        while t >= first and (doc[t].lower_ in _TOWN_WORDS or doc[t].lower_.startswith("partnersk")):
+            t -= 1  # "Burmistrz Miasta i Gminy X", "Burmistrz gminy partnerskiej"
         k = t
         while k >= first and t - k < 2 and _role_name(doc[k].text) and doc[k].is_alpha:
             k -= 1
@@ -877,11 +881,13 @@ class DocumentFrames:
         named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
         if of is None and town_word and named_before is not None:
             of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
-        if of is None and body is None and all(w in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–", ":"} for w in between) and (
+        if of is None and body is None and all(w in _TOWN_WORDS | FORMS_OF_ADDRESS | ACADEMIC_TITLES | {"-", "–", ":", "."}
+                                               for w in between) and (
                 role.split()[0] in _HOME_OFFICES or _role_name(home_post) in _HOME_OFFICES
                 or (town_word and role.split()[0] in _TOWN_OFFICES)):
             of = self.home
-        return role, of
+        partner = of is None and any(w.startswith("partnersk") for w in between)
+        return role, of, partner
 
     def _partnerships(self, sentence, ents, low):
         kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)

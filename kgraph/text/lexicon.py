@@ -115,6 +115,8 @@ TOWN_BODIES = {"rada miejska", "rada miasta", "rada gminy", "rada miasta i gminy
                "urzad gminy", "urzad miasta i gminy"}
 
 # Forms of address before a name, never part of it: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Panią Olgę".
+# Degrees and clerical titles between a post and a name: "Burmistrz, Pan dr Holger Vogel", "ks. Jan Lis".
+ACADEMIC_TITLES = {"dr", "prof", "hab", "mgr", "inż", "lek", "ks", "o"}
 FORMS_OF_ADDRESS = {"pan", "pana", "panu", "panem", "panie", "pani", "panią", "państwo", "państwa"}
 # Nouns that introduce a town's name: "w mieście Martin", "z gminą Beli Monastir", "do miejscowości X".
 TOWN_NOUNS = {"miasta", "mieście", "miastem", "miasto", "gminy", "gminie", "gminą", "gmina", "gminę", "miejscowości",
