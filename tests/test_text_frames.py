@@ -378,3 +378,30 @@ def test_the_person_presiding_over_a_delegation_is_its_member():
     text = "Naszą gminę odwiedziła delegacja z miasta partnerskiego Erfurt. Niemieckiej delegacji przewodniczył Jan Kohl."
     _, record = roles_of("Milicz", text)
     assert ("Jan Kohl", "Milicz") in {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+def test_a_headline_in_capitals_names_no_organisation():
+    record = make_extractor(home="Opole").extract(next(read_text(
+        "WIZYTA OPOLSKIEJ DELEGACJI W MIEŚCIE PARTNERSKIM\n5 maja 2024\nDelegacja z Opola przebywała w Erfurcie.", "t.txt")))
+    assert not [e for e in record["entities"] if e["type"] == "Organization"]
+
+
+def test_a_bulleted_list_of_members_after_a_colon():
+    text = ("Gminę Opole podczas wizyty w Erfurcie reprezentowali:\n- Jan Sowa - Burmistrz Opola,\n"
+            "- Anna Lis - Radna Rady Miejskiej w Opolu.\nPo południu goście zwiedzili miasto z Piotrem Kohlem.")
+    _, record = roles_of("Opole", text)
+    visits = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert {("Opole", "Erfurt"), ("Jan Sowa", "Erfurt"), ("Anna Lis", "Erfurt")} <= visits
+    assert ("Piotr Kohl", "Erfurt") not in visits  # the list ended with the line that is no item
+
+
+def test_a_list_of_a_hosts_own_people_at_home_is_no_visit():
+    text = "Naszą gminę reprezentowali:\n- Jan Sowa - Burmistrz,\n- Anna Lis - Sekretarz Gminy."
+    _, record = roles_of("Milicz", text)
+    assert record["visits"] == []
+
+
+def test_towns_listed_with_their_countries_in_brackets():
+    text = "Do Opola przyjechali przedstawiciele miast partnerskich z Isny (Niemcy), Tukums (Łotwa) i Sleaford (Wielka Brytania)."
+    _, record = roles_of("Opole", text)
+    assert {("Isny", "Opole"), ("Tukums", "Opole"), ("Sleaford", "Opole")} <= {(v["visitor"], v["place"]) for v in record["visits"]}

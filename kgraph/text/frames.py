@@ -65,6 +65,10 @@ _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta"
 # Sentences listing a delegation's members after the delegation was named.
 _MEMBERS = re.compile(r"\b(reprezent|w osobach|w składzie|w skład|wśród (?:\w+ )?(?:gości|zaproszonych|uczestników|członków)|na czele"
                       r"|przewodniczył\w* delegacj|delegacj\w* przewodniczył|delegację tworzy|goście: |gośćmi byli|obecn\w* (?:byli|był|była))")
+# A line of a list: "- Jan Kos - burmistrz", "• Anna Lis", "2. Piotr Sowa".
+_LIST_ITEM = re.compile(r"\s*(?:[-–—•*·▪]|\d{1,2}[.)])\s")
+# Verbs (by lemma) that open a list of a party's members with a colon: "reprezentowali:", "przyjechali:".
+_LIST_VERBS = {"reprezentować", "przyjechać", "przybyć", "uczestniczyć", "wejść", "pojechać", "wyjechać"}
 # Nouns of those who stand for a town: "przedstawiciele miasta X", "delegacja X", "władze miasta X".
 _REPRESENTING = ("przedstawiciel", "delegac", "reprezentac", "władz", "gości", "goście")
 # Nouns of a body's people as a group: "uczniowie Gimnazjum nr 1", "chór Szkoły Muzycznej".
@@ -147,11 +151,25 @@ def _role_name(text: str) -> str | None:
 
 def _governor_at(doc, start: int) -> int:
     """Where the word a name starting at `start` depends on stands, over adjectives and "miasto/gmina"."""
-    k = start - 1
-    while k > 0 and start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
-            doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
-        k -= 1
-    return k
+    while True:
+        k = start - 1
+        while k > 0 and start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
+                doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+            k -= 1
+        # "z Marquette (Francja) oraz Sleaford", "w Opolu, Nysie i Brzegu": a later town of a list
+        # depends on the word its first town depends on
+        if k <= 0 or doc[k].lower_ not in (",", "i", "oraz"):
+            return k
+        j = k - 1
+        if doc[j].text == ")":  # over a country in brackets
+            while j > 0 and doc[j].text != "(" and k - j < 6:
+                j -= 1
+            j -= 1
+        if j < 0 or doc[j].ent_type_ != "CITY":
+            return k
+        while j > 0 and doc[j].ent_iob_ == "I":
+            j -= 1
+        start = j
 
 
 def _governor(doc, span) -> str:
@@ -232,6 +250,7 @@ class DocumentFrames:
         self.person_post: dict[str, tuple[str, str]] = {}
         # (person, role, sentence, the other towns its sentence names, the scene then): bare heads' titles
         self.bare_titles: list[tuple] = []
+        self.member_list: tuple[str, object] | None = None  # (place, days) while a list of members runs
         self.last_trip: tuple[str, dict | None] | None = None
         # the scene: the place the text's events happen at, and the days of each place's visit,
         # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
@@ -369,6 +388,16 @@ class DocumentFrames:
             elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
                 lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         low = self._text(sentence).lower()
+        if self.member_list is not None:
+            if _LIST_ITEM.match(low):
+                # "- Jan Kos - Burmistrz X,": an item of the list of members a colon opened
+                self._roles(sentence, ents)
+                place, list_when = self.member_list
+                member = next((e for e in ents if e.label_ in ("PERSON", "ORG")), None)
+                if member is not None and member.label_ == "PERSON":
+                    self._visit(member._.kg_name, place, list_when, sentence, "delegation-members")
+                return
+            self.member_list = None
         when = self._date(sentence)
         self.last_when = when or self.last_when
         if when is not None and self._dated_heading(sentence, when):
@@ -435,6 +464,26 @@ class DocumentFrames:
                     self._visit(e._.kg_name, place, trip_when, sentence, "delegation-members")
         elif delegation or travel_at is not None or home_named:
             self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
+        if low.rstrip().endswith(":") and (_MEMBERS.search(low) or any(lemma in _LIST_VERBS for lemma in lemmas)):
+            self._open_member_list(sentence, ents, when, trip, home_named)
+
+    def _open_member_list(self, sentence, ents, when, trip, home_named) -> None:
+        """ "Gminę X podczas wizyty w Y reprezentowali:", "W skład delegacji weszli:": the lines after it
+        that open with a dash or a number are the party's members. The place is the one this sentence
+        names, else the trip just told of; a list of our own people at home is of hosts, not visitors."""
+        cities = [e for e in ents if e.label_ == "CITY"]
+        located = next((e for e in cities if _governor(self.doc, e) in ("w", "we", "do", "na")
+                        and e._.kg_name != self.home), None)
+        if located is not None:
+            place, list_when = located._.kg_name, when or self.place_dates.get(search_key(located._.kg_name))
+        elif trip is not None and not home_named:
+            place, list_when = trip
+        else:
+            return
+        for e in cities:  # "Gminę Skwierzyna … reprezentowali:": the town the party stands for
+            if e is not located and e.start < sentence.start + 3 and _governor(self.doc, e) not in ("w", "we", "do", "z", "ze"):
+                self._visit(e._.kg_name, place, list_when, sentence, "delegation-members")
+        self.member_list = (place, list_when)
 
     def _visits(self, sentence, ents, lemmas, low, when, travel_at, delegation):
         start = sentence.start
@@ -571,11 +620,11 @@ class DocumentFrames:
         elif not subjects and lemmas[travel_at] in _ARRIVAL:
             # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
             subjects = [e for e in ents if e.start > verb and e is not destination
-                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and (before(e) in ("z", "ze") or (
+                        and (e.label_ == "PERSON" or (e.label_ == "CITY" and (_governor(doc, e) in ("z", "ze") or (
                             before(e) == "(" and doc[e.start - 2].ent_type_ == "COUNTRY")))  # "z Francji (Meudon)"
                              or (e.label_ == "ORG" and _members_of(doc, e, ents)))]  # "udali się uczniowie Gimnazjum nr 1"
         for e in subjects:
-            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") \
+            if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") and _governor(doc, e) not in ("z", "ze") \
                     and not doc[e.start - 1].lower_.startswith("przedstawic"):
                 continue
             if e._.kg_name == dest_name:

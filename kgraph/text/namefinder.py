@@ -369,6 +369,20 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
+def _shouted_tokens(doc: Doc) -> list[int]:
+    """The tokens of lines written all in capitals ("WIZYTA DELEGACJI W MIEŚCIE PARTNERSKIM"): a
+    headline's capitals say nothing of names. Acronyms alone ("PWSZ, UAM") are not shouting."""
+    shouted, at = [], 0
+    for line in doc.text.split("\n"):
+        words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 1]
+        if len(words) >= 3 and all(w.isupper() for w in words) and any(len(w) >= 7 for w in words):
+            shouted.append((at, at + len(line)))
+        at += len(line) + 1
+    if not shouted:
+        return []
+    return [t.i for t in doc if any(begin <= t.idx < end for begin, end in shouted)]
+
+
 class NameFinder:
     """People, places and organisations the gazetteer does not know."""
 
@@ -388,6 +402,8 @@ class NameFinder:
         n = len(doc)
         # Every name starts with a capital: test the other tokens once here, not in each finder.
         capital = [word[:1].isupper() for word in doc_words(doc)]
+        for k in _shouted_tokens(doc):
+            capital[k] = False
         i = 0
         while i < n:
             if i in taken or not capital[i]:
