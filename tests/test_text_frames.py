@@ -405,3 +405,19 @@ def test_towns_listed_with_their_countries_in_brackets():
     text = "Do Opola przyjechali przedstawiciele miast partnerskich z Isny (Niemcy), Tukums (Łotwa) i Sleaford (Wielka Brytania)."
     _, record = roles_of("Opole", text)
     assert {("Isny", "Opole"), ("Tukums", "Opole"), ("Sleaford", "Opole")} <= {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+@pytest.mark.parametrize("text", [
+    "Z powodu złej pogody nie mogła przybyć do Opola delegacja z Erfurtu.",
+    "Na święto miasta do Opola nie przyjechał burmistrz Erfurtu Jan Kohl.",
+])
+def test_a_denied_journey_is_no_visit(text):
+    _, record = roles_of("Opole", text)
+    assert record["visits"] == []
+
+
+def test_a_verb_morfeusz_first_reads_as_an_adjective():
+    # "uczestniczą" is also a form of the adjective "uczestniczy"; a brand's spelling ("TaKT") is no place
+    text = "Co roku członkowie zespołu TaKT Strings w Opolu uczestniczą w letnich warsztatach."
+    _, record = roles_of("Milicz", text)
+    assert ("TaKT Strings", "Opole") in {(v["visitor"], v["place"]) for v in record["visits"]}

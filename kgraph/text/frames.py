@@ -34,6 +34,8 @@ _GUEST_AT = "gościć w"  # the intransitive "X gości w Y" (X is Y's guest); a 
 _HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszą gminę", "naszej gminy", "naszej gminie", "nasza gmina"}
 # "przyjechali do nas", "byli u nas": to the publishing town.
 _TO_US = re.compile(r"\b(?:do|u) nas\b")
+# Verb forms that state an event, unlike gerunds ("spotkania", "przybycie"), which are nouns to the frames.
+_FINITE_POS = {"fin", "praet", "inf", "impt", "imps", "bedzie", "pcon", "pant"}
 # Parts of speech of verbs: a word read only as one names no post.
 _VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
 _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
@@ -89,6 +91,8 @@ _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
 _ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", "udać", "przyjeżdżać", "przybywać", "pojechać",
             "wyjechać", "spotkać"}
+# Every verb a frame reads by its lemma.
+_FRAME_VERBS = (_TRAVEL | _HOSTING | _PARTICIPATE | _PRESENT_AT | _COMING | _ARRIVAL | {"wziąć", "brać", "odbyć", "spotkać"}) - {"wizyta", "udział"}
 # Words between a title and its town: "Burmistrz Miasta i Gminy X".
 _TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
 # Offices of the home city when the text names no city or body for them.
@@ -123,6 +127,22 @@ def _usual_heads(town: str | None) -> frozenset[str]:
     if not polish:
         return frozenset()
     return frozenset({"prezydent"} if max(p.population for p in polish) >= 50_000 else {"burmistrz", "wójt"})
+
+
+def _negated(lowers: list[str], lemmas: list[str], k: int) -> bool:
+    """Whether the verb at k is denied: "nie przyjechał", "nie mogła przybyć", "nie zdołali dojechać"."""
+    return (k > 0 and lowers[k - 1] == "nie") or (
+        k > 1 and lowers[k - 2] == "nie" and lemmas[k - 1] in ("móc", "zdołać", "musieć", "chcieć", "udać"))
+
+
+@lru_cache(maxsize=50_000)
+def _frame_verb(word: str) -> str | None:
+    """The lemma of a verb the frames read, when a word can be it and its first reading is something
+    else ("uczestniczą": adjective "uczestniczy" or verb "uczestniczyć")."""
+    readings = analyses(word)
+    if not readings or readings[0].lemma in _FRAME_VERBS:
+        return None
+    return next((a.lemma for a in readings if a.lemma in _FRAME_VERBS and a.pos in _FINITE_POS), None)
 
 
 def _head_post(role: str) -> str:
@@ -377,6 +397,10 @@ class DocumentFrames:
         # plain strings from the morfeusz component: a Token per word would cost more than the rules
         lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
         lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
+        for k, word in enumerate(lowers):
+            verb = _frame_verb(word)
+            if verb is not None:
+                lemmas[k] = verb  # "uczestniczą": Morfeusz reads the adjective "uczestniczy" first
         for k in range(len(lowers) - 1):
             # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
@@ -434,6 +458,8 @@ class DocumentFrames:
                               and not any(e.label_ in ("PERSON", "ORG") and e.start < sentence.start + k for e in ents)
                               and any(e.label_ == "CITY" and e.start < sentence.start + k and _governor(self.doc, e) in ("w", "we")
                                       for e in ents)), None)
+        if travel_at is not None and _negated(lowers, lemmas, travel_at):
+            return  # "nie mogła przybyć delegacja z X", "Nie dojechał nikt z Y": no visit
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
         home_named = any(w in low for w in _HOME_WORDS) or _TO_US.search(low) is not None
         cities = [e for e in ents if e.label_ == "CITY"]

@@ -369,6 +369,10 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
+# A capital after a small letter inside a word: how brands are spelt, not places.
+_MIXED_CASE = re.compile(r"[a-ząćęłńóśźż][A-ZĄĆĘŁŃÓŚŹŻ]")
+
+
 def _shouted_tokens(doc: Doc) -> list[int]:
     """The tokens of lines written all in capitals ("WIZYTA DELEGACJI W MIEŚCIE PARTNERSKIM"): a
     headline's capitals say nothing of names. Acronyms alone ("PWSZ, UAM") are not shouting."""
@@ -641,6 +645,8 @@ class NameFinder:
         itself, its other lemmas, then guessed nominatives ("Krakowa" is Kraków, not "Krakow")."""
         index = place_index()
         words = doc_words(doc)
+        if _MIXED_CASE.search(words[i]):
+            return None  # "PaSO Strings", "eMKa": a brand's spelling, not a place's
         found = []
         for first, trust in _first_word_readings(doc, i).items():
             for tokens, name in index.names_starting(first):
