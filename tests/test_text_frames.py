@@ -421,3 +421,16 @@ def test_a_verb_morfeusz_first_reads_as_an_adjective():
     text = "Co roku członkowie zespołu TaKT Strings w Opolu uczestniczą w letnich warsztatach."
     _, record = roles_of("Milicz", text)
     assert ("TaKT Strings", "Opole") in {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("W koncercie noworocznym wystąpiła Anna Lis, sopranistka z Genewy.", {("Anna Lis", "Opole")}, set()),
+    ("W Erfurcie wystąpił także Chór Kameralny Cantus.", {("Chór Kameralny Cantus", "Erfurt")}, set()),
+    # the town's own orchestra at home; a councillor's motion; a conductor is no performer named after the verb
+    ("W koncercie wystąpiła Orkiestra Opolska.", set(), {("Orkiestra Opolska", "Opole")}),
+    ("Na sesji wystąpił Jan Sowa z wnioskiem o nagrodę.", set(), {("Jan Sowa", "Opole")}),
+])
+def test_performers_at_the_scene(text, present, absent):
+    _, record = roles_of("Opole", text)
+    found = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert present <= found and not (absent & found)

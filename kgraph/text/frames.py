@@ -60,7 +60,7 @@ RULE_CONFIDENCE = {
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
-    "participle": 0.7,
+    "participle": 0.7, "performance": 0.6,
 }
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
@@ -86,6 +86,8 @@ _VISITING_PARTICIPLES = {"będąc", "przebywając", "goszcząc"}
 # Verbs (by lemma) of doing something at a place one came to: performing, taking part, representing.
 _PRESENT_AT = {"reprezentować", "wystąpić", "występować", "uczestniczyć", "przebywać", "koncertować", "zagrać",
                "startować", "rywalizować", "gościć", "zaprezentować", "prezentować"}
+# Words of performing (by lemma): the performer named after them was where the show was.
+_PERFORMING = {"wystąpić", "występować", "zagrać", "zaśpiewać", "koncertować", "zatańczyć"}
 # Relative pronouns: the subject of their verb is the name before them.
 _RELATIVE = {"który", "która", "którzy", "które"}
 # Verbs whose subject often follows them ("W Kaliszu przebywała delegacja z Martina").
@@ -432,6 +434,7 @@ class DocumentFrames:
         self._roles(sentence, ents)
         self._participle_visits(sentence, ents, lowers)
         self._relative_presence(sentence, ents, lemmas, lowers)
+        self._performances(sentence, ents, lemmas, lowers)
         self._partnerships(sentence, ents, low)
         # "odwiedzić" names its place as its object: it wins over another travel word in the sentence,
         # unless it is in a relative clause ("…Marton Béla, który w czerwcu odwiedził Śmigiel"): that
@@ -680,6 +683,31 @@ class DocumentFrames:
             if antecedent and antecedent[-1]._.kg_name != place._.kg_name:
                 self._visit(antecedent[-1]._.kg_name, place._.kg_name, self._date_between(start + k, place.end + 1) or
                             self._date(sentence), sentence, "relative")
+
+    def _performances(self, sentence, ents, lemmas, lowers) -> None:
+        """A performer at the scene: "W koncercie wystąpiła Anna Lis, sopranistka z Genewy". The place is the
+        town the sentence puts it in, else the scene, else the publishing town; the publishing town's own
+        ensembles at home are hosts."""
+        doc, start = self.doc, sentence.start
+        at = next((k for k, lemma in enumerate(lemmas) if lemma in _PERFORMING and not _negated(lowers, lemmas, k)), None)
+        if at is None:
+            return
+        # the performer right after the verb ("wystąpiła także Anna Lis"), the verb's subject
+        performer = next((e for e in ents if e.label_ in ("PERSON", "ORG") and 0 < e.start - (start + at) <= 2
+                          and all(doc[k].lower_ in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))), None)
+        if performer is None or (performer.end < len(doc) and doc[performer.end].lower_ in ("z", "ze", "o", "przed", "pod", "jako")
+                                 and performer.end < sentence.end and doc[performer.end + 1].ent_type_ != "CITY"):
+            return  # "wystąpił burmistrz z wnioskiem", "orkiestra wystąpiła pod batutą X"
+        local = _belongs_to(performer._.kg_name, self.home or "") or any(
+            _adjective_of(word.lower(), self.home) for word in performer._.kg_name.split()[:2])
+        located = next((e for e in ents if e.label_ == "CITY" and _governor(doc, e) in ("w", "we")), None)
+        place = located._.kg_name if located is not None else self.scene or self.home
+        if place is None or (local and search_key(place) == search_key(self.home or "")):
+            return
+        if performer.label_ == "PERSON" and performer._.kg_name in self.person_role_of:
+            return  # an official speaking ("wystąpił burmistrz"), read by the other frames
+        self._visit(performer._.kg_name, place, self._date(sentence) or self.place_dates.get(search_key(place)),
+                    sentence, "performance")
 
     def _participle_visits(self, sentence, ents, lowers) -> None:
         """A visit told in a participle clause about the person before it: "Burmistrz X Jan Kowal, będąc w zeszłym
