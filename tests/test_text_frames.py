@@ -434,3 +434,10 @@ def test_performers_at_the_scene(text, present, absent):
     _, record = roles_of("Opole", text)
     found = {(v["visitor"], v["place"]) for v in record["visits"]}
     assert present <= found and not (absent & found)
+
+
+def test_a_towns_abbreviated_second_word_and_the_title_before_it():
+    text = "Podczas spotkania u burmistrza Ostrowa Wlkp. Petro Sahaniuka delegacja wręczyła upominki."
+    roles, record = roles_of("Opole", text)
+    assert ("Petro Sahaniuk", "burmistrz", "Ostrów Wielkopolski") in roles
+    assert "Ostrów Wielkopolski" in {e["name"] for e in record["entities"] if e["type"] == "City"}

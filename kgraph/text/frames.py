@@ -953,6 +953,8 @@ class DocumentFrames:
         if qualifier is not None and all(doc[k].is_lower or doc[k].text == "." for k in range(qualifier, t + 1)):
             t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
         of = None
+        if t > first and doc[t].text == "." and not doc[t].ent_type_ and doc[t - 1].ent_type_ in ("CITY", "ORG"):
+            t -= 1  # "burmistrza Włodzimierz Woł. Petro Sahaniuka": the town's abbreviation
         body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
         if body is not None:
             of, t = body._.kg_name, body.start - 1
@@ -966,8 +968,9 @@ class DocumentFrames:
         if k == t:
             return None
         if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
+                and doc[k].lower_ not in FORMS_OF_ADDRESS \
                 and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc[k].text):
-            return None  # the end of a longer capitalised name, not a title
+            return None  # the end of a longer capitalised name, not a title (but "Panu Burmistrzowi X" is one)
         before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc[k].text) else k  # "oraz I zastępca …"
         if comma and before_title >= first and not (doc[before_title].is_alpha and doc[before_title].is_lower):
             return None  # "A, Przewodniczący Rady X, B", "A - burmistrz X, B": in a list the title after a name is that name's

@@ -107,6 +107,12 @@ def _context_cases(doc, start: int) -> set[str] | None:
         if start > 1 and _lemma_in(doc, start - 2, TITLES):
             return _title_cases(doc, start - 2)  # "Zastępca Burmistrza Rafał Kubacki": the head title agrees
         return _title_cases(doc, start - 1)
+    # "burmistrza Włodzimierz Woł. Petro Sahaniuka", "mera Lidy Iwana Sokoła": the title before the town's name
+    k = start - 1
+    while k > 0 and start - k <= 3 and (doc[k].text == "." or (_is_cap(doc[k]) and not _lemma_in(doc, k, TITLES))):
+        k -= 1
+    if k < start - 1 and doc[k].is_lower and _lemma_in(doc, k, TITLES):
+        return _title_cases(doc, k)
     return None
 
 
@@ -369,6 +375,17 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
+def _abbreviated(doc, k, word: str | None) -> bool:
+    """Whether token k is a word cut short with a period ("Wlkp.", "Maz.", "Woł."), standing for
+    `word` (its letters in order, the first the same), or for any word when `word` is None."""
+    if k + 1 >= len(doc) or doc[k + 1].text != "." or doc[k].whitespace_ or not 2 <= len(doc[k].text) <= 5:
+        return False
+    if word is None:
+        return True
+    short, letters = doc[k].lower_, iter(word)
+    return short[0] == word[0] and len(short) < len(word) and all(c in letters for c in short)
+
+
 # A capital after a small letter inside a word: how brands are spelt, not places.
 _MIXED_CASE = re.compile(r"[a-ząćęłńóśźż][A-ZĄĆĘŁŃÓŚŹŻ]")
 
@@ -516,10 +533,10 @@ class NameFinder:
             return None
         if _town_noun_before(doc, i):
             return None  # "z gminą Beli Monastir": a town's name, whatever its words
-        if _place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES:
+        if (_place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES) or _abbreviated(doc, end - 1, None):
             known = self._geonames(doc, i, set())
             if known is not None and known[0] >= end:
-                return None  # "w partnerskim Włodzimierzu Wołyńskim": a town named like a person
+                return None  # "w partnerskim Włodzimierzu Wołyńskim", "Włodzimierz Woł.": a town named like a person
         span = Span(doc, i, end, label="PERSON")
         span._.kg_name = canonical_person(doc, i, end)
         span._.kg_source = "names"
@@ -654,7 +671,8 @@ class NameFinder:
                 # later words of a name are capitalised or joiners ("Nowe Miasto nad Wartą", "Bielsko-Biała")
                 if end <= len(doc) and all(
                         k not in taken and (words[k][:1].isupper() or words[k] in NAME_JOINERS)
-                        and tokens[k - i] in token_lemmas(doc, k) for k in range(i + 1, end)):
+                        and (tokens[k - i] in token_lemmas(doc, k) or (k == end - 1 and _abbreviated(doc, k, tokens[k - i])))
+                        for k in range(i + 1, end)):
                     places = index.lookup(tokens)
                     found.append((len(tokens), -trust, max(p.population for p in places), name, places))
                     break  # names_starting lists the longest first

@@ -58,7 +58,8 @@ def sentences(doc: Doc) -> Doc:
             abbreviation = before is not None and previous == "." and not spaces[i - 2] and (
                 before.lower() in ABBREVIATIONS or (len(before) == 1 and before.isupper())
                 or re.fullmatch(r"\d{4}r", before.lower()) is not None  # "2013r." is "2013 r."
-                or (len(before) <= 3 and before[:1].isupper() and not analyses(before))  # "Włodzimierz Woł. Petro"
+                or (len(before) <= 4 and before[:1].isupper()  # "Włodzimierz Woł. Petro", "Ostrów Wlkp. Jan"
+                    and all(a.tag == "ign" for a in analyses(before)))
                 or (before.isdigit() and word.isdigit() and not spaces[i - 1]))  # "05.10", "11.10.2014"
             if not abbreviation:
                 starts[i, 0] = 1
