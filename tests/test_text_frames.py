@@ -441,3 +441,21 @@ def test_a_towns_abbreviated_second_word_and_the_title_before_it():
     roles, record = roles_of("Opole", text)
     assert ("Petro Sahaniuk", "burmistrz", "Ostrów Wielkopolski") in roles
     assert "Ostrów Wielkopolski" in {e["name"] for e in record["entities"] if e["type"] == "City"}
+
+
+def test_an_exchange_between_two_schools_brought_the_other_towns_school():
+    text = ("W dniach 3–10 kwietnia odbyła się wymiana uczniowska między Publicznym Gimnazjum nr 2 w Opolu "
+            "a Freies Gymnasium Sankt Ulrich z niemieckiego Erfurtu.")
+    _, record = roles_of("Opole", text)
+    assert ("Freies Gymnasium Sankt Ulrich", "Opole", "2024-04-03") in {
+        (v["visitor"], v["place"], v["start"]) for v in record["visits"]}
+    assert not any(v["visitor"].startswith("Publiczne Gimnazjum") for v in record["visits"])
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Gościmy uczniów Stiftland-Gymnasium z Tirschenreuth.", "Stiftland-Gymnasium"),
+    ("Przyjechali uczniowie z Liceo Scientifico Galileo Galilei w Weronie.", "Liceo Scientifico Galileo Galilei w Weronie"),
+])
+def test_foreign_bodies_named_as_printed(text, name):
+    _, record = roles_of("Opole", text)
+    assert name in {e["name"] for e in record["entities"] if e["type"] == "Organization"}

@@ -598,6 +598,8 @@ class DocumentFrames:
             if held is not None and len({e._.kg_name for e in guests}) == 1:
                 self._visit(guests[0]._.kg_name, held._.kg_name, when, sentence, "exchange")
                 return
+            if self._exchange_between(sentence, ents, verb, when):
+                return
         if lemmas[travel_at] in _VISIT_NOUNS and destination is not None and 0 < destination.start - verb <= 6:
             # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
             # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
@@ -666,6 +668,37 @@ class DocumentFrames:
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _exchange_between(self, sentence, ents, noun: int, when) -> bool:
+        """ "wymiana między I LO w Nowym Targu a Freies Gymnasium z Ravensburga": held in the town the sentence
+        names for it, else the publishing town; the party from elsewhere came there."""
+        doc = self.doc
+        between = next((k for k in range(noun + 1, min(noun + 4, sentence.end)) if doc[k].lower_ in ("między", "pomiędzy")), None)
+        if between is None:
+            return False
+        nested = doc.spans.get("kg_nested", [])
+
+        def town_of(party):
+            if party.label_ == "CITY":
+                return party._.kg_name
+            inside = next((n for n in nested if party.start <= n.start < party.end and n.label_ == "CITY"), None)
+            after = next((e for e in ents if e.label_ == "CITY" and 0 < e.start - party.end <= 2
+                          and _governor(doc, e) in ("z", "ze", "w", "we")), None)
+            return (inside or after)._.kg_name if (inside or after) is not None else None
+
+        parties = [e for e in ents if e.start > between and e.label_ in ("ORG", "CITY")
+                   and not (e.label_ == "CITY" and any(o.label_ == "ORG" and 0 < e.start - o.end <= 2 for o in ents))]
+        held_in = next((e._.kg_name for e in ents if e.label_ == "CITY" and e.end <= noun and _governor(doc, e) in ("w", "we")),
+                       self.home)
+        if len(parties) != 2 or held_in is None:
+            return False
+        towns = [town_of(p) for p in parties]
+        if None in towns or search_key(towns[0]) == search_key(towns[1]):
+            return False
+        for party, town in zip(parties, towns):
+            if search_key(town) != search_key(held_in):
+                self._visit(party._.kg_name, held_in, when, sentence, "exchange")
+        return True
 
     def _relative_presence(self, sentence, ents, lemmas, lowers) -> None:
         """ "…motorniczym z Zajezdni X, którzy w Stuttgarcie reprezentowali Polskę", "chór, który w Erfurcie

@@ -39,6 +39,12 @@ ORG_HEADS = {"rada", "liceum", "szkoła", "chór", "stowarzyszenie", "parlament"
              "sejmik", "zarząd", "spółka", "przedszkole", "gimnazjum", "technikum", "ministerstwo", "agencja",
              "szpital", "policja", "straż", "komenda", "kapela", "studio", "dom", "parafia", "bank",
              "uczelnia", "zakład", "hotel", "rejon", "powiat", "zajezdnia", "browar", "ziomkostwo", "gimnazjum", "państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski"}
+# Heads of foreign bodies' names, kept as printed ("Freies Gymnasium Sankt Konrad", "Liceo Scientifico
+# Galilei", "Stiftland-Gymnasium"): schools, universities, associations, choirs of partner towns.
+FOREIGN_ORG_HEADS = {"gymnasium", "realschule", "gesamtschule", "grundschule", "oberschule", "hochschule", "schule",
+                     "universität", "akademie", "verein", "stiftung", "orchester", "chor", "liceo", "istituto", "scuola",
+                     "lycée", "collège", "école", "université", "gimnazija", "škola", "gymnázium", "gimnázium",
+                     "iskola", "lyceum", "school", "college", "university", "academy"}
 ADJ_BEFORE_HEAD = {"państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski", "miejski", "wojewódzki",
                     "powiatowy", "europejski", "polski", "narodowy"}
 # ("z" is not among them: "Chór Kameralny z Opola" is the choir from Opole, not its name)

@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Span
 
 from kgraph.names import search_key
 from kgraph.text.gazetteer import merge_spans
-from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
+from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FOREIGN_ORG_HEADS, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
 from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_words, guess_nominatives,
                                     inflect_nominative, token_lemmas, word_lemmas)
@@ -375,6 +375,12 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
+def _foreign_head(doc, k) -> bool:
+    """Whether token k heads a foreign body's name: "Gymnasium", "Liceo", "Stiftland-Gymnasium", "Realschule"."""
+    word = doc[k].lower_
+    return (word in FOREIGN_ORG_HEADS or word.endswith(("gymnasium", "schule"))) and _is_unknown(doc, k)
+
+
 def _abbreviated(doc, k, word: str | None) -> bool:
     """Whether token k is a word cut short with a period ("Wlkp.", "Maz.", "Woł."), standing for
     `word` (its letters in order, the first the same), or for any word when `word` is None."""
@@ -726,9 +732,14 @@ class NameFinder:
         first = doc[i + 1] if numeral and i + 1 < n else token
         acronym = first.is_upper and first.is_alpha and 2 <= len(first.text) <= 6 \
             and re.fullmatch(r"[IVX]{1,4}", first.text) is None
-        head_at = None
+        # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
+        head_at = next((k for k in range(i, min(i + 3, n)) if k not in taken and _foreign_head(doc, k)
+                        and all(j not in taken and ((_is_cap(doc[j]) and _is_unknown(doc, j))
+                                                    or (doc[j].text == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
+                                for j in range(i, k))), None)
+        compound = head_at == i and doc[i].lower_ not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
         for k in range(i + numeral, min(i + numeral + 3, n)):
-            if k in taken or not doc[k].text[:1].isupper():
+            if head_at is not None or k in taken or not doc[k].text[:1].isupper():
                 break
             if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
                 head_at = k
@@ -784,9 +795,9 @@ class NameFinder:
                 break
         while end > i + 1 and (doc[end - 1].lower_ in NAME_CONNECTORS or doc[end - 1].text == "."):
             end -= 1
-        if end - i < 2 and not (acronym and end - i == 1 and len(token.text) >= 3):
+        if end - i < 2 and not (acronym and end - i == 1 and len(token.text) >= 3) and not compound:
             return None
-        if head_at is not None and end - i == 1:
+        if head_at is not None and end - i == 1 and not compound:
             return None
         span = Span(doc, i, end, label="ORG")
         span._.kg_name = canonical_organisation(doc, i, end)
