@@ -459,3 +459,22 @@ def test_an_exchange_between_two_schools_brought_the_other_towns_school():
 def test_foreign_bodies_named_as_printed(text, name):
     _, record = roles_of("Opole", text)
     assert name in {e["name"] for e in record["entities"] if e["type"] == "Organization"}
+
+
+def test_a_nations_delegation_is_from_that_nations_town_in_the_text():
+    text = ("Burmistrzowie Opola i szwedzkiego Soderhamn podpisali wczoraj umowę o współpracy. "
+            "Przed podpisaniem umowy delegacja szwedzka zwiedziła miasto.")
+    _, record = roles_of("Opole", text)
+    assert ("Soderhamn", "Opole") in {(v["visitor"], v["place"]) for v in record["visits"]}
+
+
+def test_people_of_a_nation_a_squares_patron_and_an_abbreviation_name_no_place_or_person():
+    _, record = roles_of("Opole", "Umowa ze Szwedami. O 10.00 na Pl. Jana Pawła II odsłonięto tablicę przy ul. Jana Kilińskiego.")
+    assert record["entities"] == [] or {e["name"] for e in record["entities"]} == {"Opole"}
+
+
+def test_partner_towns_listed_with_their_countries_adjectives():
+    text = ("Odsłonięto tablicę poświęconą partnerstwu z francuskim Meudon (40-lecie), niemieckim Haldensleben "
+            "(20-lecie) i słowackim Breznem (10 lat).")
+    _, record = roles_of("Opole", text)
+    assert {"Meudon", "Haldensleben", "Brezno"} <= {p["partner"] for p in record["partnerships"]}

@@ -19,7 +19,7 @@ from bisect import bisect_left
 from functools import lru_cache
 
 from kgraph.names import search_key
-from kgraph.text.lexicon import ACADEMIC_TITLES, FORMS_OF_ADDRESS, TOWN_NOUNS
+from kgraph.text.lexicon import ACADEMIC_TITLES, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, TOWN_NOUNS
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
 from kgraph.text.places import name_tokens, place_index
 
@@ -113,7 +113,7 @@ _FOREIGN_HEADS = {"mer", "nadburmistrz"}
 _COUNTY_OFFICES = {"starosta", "wicestarosta"}
 # Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
 _TOWN_OFFICES = {"burmistrz", "wiceburmistrz", "zastępca", "wójt", "sekretarz", "skarbnik"}
-_PARTNER_CUES = [(re.compile(r"partnersk|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
+_PARTNER_CUES = [(re.compile(r"partnersk|partnerstw|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
                  (re.compile(r"zaprzyjaźnion", re.I), "friendly"),
                  (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
                  (re.compile(r"memorand|porozumieni", re.I), "memorandum")]
@@ -566,7 +566,11 @@ class DocumentFrames:
             origin = visitor_city._.kg_name if visitor_city else (
                 self.home if idx is not None and (idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home)
                                                   or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after))
-                else None)
+                else self._town_of_nation(sentence, idx) if idx is not None else None)
+            if origin and not dest_name and search_key(origin) != search_key(self.home or "") and not _place_after(doc, ents, start):
+                # "delegacja szwedzka zwiedziła miasto": a delegation from elsewhere, no place named, is where
+                # the text's events happen
+                dest_name = self.scene or self.home
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation")
                 delegation_at = start + idx if idx is not None else start
@@ -668,6 +672,17 @@ class DocumentFrames:
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
+
+    def _town_of_nation(self, sentence, at: int) -> str | None:
+        """ "delegacja szwedzka", "niemiecka delegacja": the one town of that country the text names."""
+        lemmas = doc_lemmas(self.doc)
+        codes = {COUNTRY_ADJECTIVES[lemmas[k].lower()] for k in (sentence.start + at - 1, sentence.start + at + 1)
+                 if sentence.start <= k < sentence.end and lemmas[k].lower() in COUNTRY_ADJECTIVES}
+        if not codes:
+            return None
+        towns = {e._.kg_name for e in self.doc.ents if e.label_ == "CITY" and (
+            e._.kg_country or (e._.kg_place.country if e._.kg_place is not None else None)) in codes}
+        return towns.pop() if len(towns) == 1 else None
 
     def _exchange_between(self, sentence, ents, noun: int, when) -> bool:
         """ "wymiana między I LO w Nowym Targu a Freies Gymnasium z Ravensburga": held in the town the sentence

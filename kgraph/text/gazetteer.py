@@ -115,6 +115,9 @@ class Gazetteer:
                             break
                     if ok:
                         match = entry
+            word = doc_words(doc)[i]
+            if match and len(match.tokens) == 1 and len(word) <= 3 and not word.isupper() and word.lower() != match.name.lower():
+                match = None  # "Pl." (plac), which Morfeusz reads as short for Polska, names no country; "Ełk" is Ełk
             if match:
                 span = Span(doc, i, i + len(match.tokens), label=match.label)
                 span._.kg_name, span._.kg_id, span._.kg_source = match.name, match.id, "gazetteer"

@@ -336,6 +336,8 @@ def _place_cue_before(doc, i) -> bool:
         return True
     if i + 2 < len(doc) and doc[i + 1].lower_ in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
         return True  # "Raseiniai na Litwie", "Hamm w Niemczech"
+    if i > 0 and doc[i - 1].is_lower and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
+        return True  # "…, niemieckim Haldensleben (20-lecie) i słowackim Breznem"
     k = _cue_index(doc, i)
     return k >= 0 and (doc[k].lower_ in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
 
@@ -520,9 +522,11 @@ class NameFinder:
                 break
         if end - i < 2:
             return None
-        if i >= 2 and doc[i - 1].text == "." and doc[i - 2].lower_ in ("św", "im", "bł") \
-                or doc[i - 1].lower_ in ("świętego", "świętej", "błogosławionego"):
-            return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego"), no one present
+        if i >= 2 and doc[i - 1].text == "." and doc[i - 2].lower_ in ("św", "im", "bł", "ul", "pl", "al", "os") \
+                or doc[i - 1].lower_ in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
+                                         "plac", "alei", "aleja", "rondzie", "rondo", "osiedlu", "osiedle"):
+            return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego", "na Pl. Jana
+            # Pawła II"), no one present
         if end < n and _REGNAL.match(doc[end].text) and not (end + 1 < n and _is_cap(doc[end + 1])):
             end += 1  # "papieża Jana Pawła II" (not "Jan Nowak II LO")
         apposition = end < n and doc[end].text in (",", "-", "–") and _title_after(doc, end + 1) is not None
@@ -551,6 +555,9 @@ class NameFinder:
     def _place(self, doc, i, taken):
         if not _is_cap(doc[i]):
             return None
+        if _has(doc, i, lambda a: a.lemma[:1].isupper() and "nazwa_pospolita" in a.labels and a.gender == "m1"
+                and ":pl:" in a.tag) and not _has(doc, i, lambda a: ":sg:" in a.tag and "nazwa_geograficzna" in a.labels):
+            return None  # "ze Szwedami", "z Polakami": people of a nation, not the villages Szwedy or Polaki
         before = doc[i - 1].lower_ if i > 0 else ""
         cue = _place_cue_before(doc, i)
         cue_word = _cue_word(doc, i) if cue else ""
