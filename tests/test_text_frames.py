@@ -478,3 +478,11 @@ def test_partner_towns_listed_with_their_countries_adjectives():
             "(20-lecie) i słowackim Breznem (10 lat).")
     _, record = roles_of("Opole", text)
     assert {"Meudon", "Haldensleben", "Brezno"} <= {p["partner"] for p in record["partnerships"]}
+
+
+def test_guests_named_after_their_coach_arrived_with_no_place_named():
+    text = ("Burmistrz Jan Sowa, będąc w zeszłym roku z wizytą w Erfurcie, zaprosił gości. W piątek przyjechał autokar "
+            "z delegacją z Erfurtu. Wśród przybyłych gości byli m.in.: Hans Kohl - burmistrz Erfurtu, Anna Wolf.")
+    _, record = roles_of("Milicz", text)
+    visits = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert {("Erfurt", "Milicz"), ("Hans Kohl", "Milicz"), ("Anna Wolf", "Milicz")} <= visits

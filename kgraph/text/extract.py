@@ -80,8 +80,8 @@ class Extractor:
                 _merge_into(results[0], extra)
             return results[0]
         doc = self.nlp(text)
-        dates = find_dates(text, reference=document.date or _year_in_text(text),
-                           current=document.date or _year_in_text(text, history=True))
+        reference, current = (document.date, document.date) if document.date else _years_in_text(text)
+        dates = find_dates(text, reference=reference, current=current)
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
         home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
         self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)
@@ -124,15 +124,15 @@ class Extractor:
         return list(found.values())
 
 
-def _year_in_text(text: str, *, history: bool = False) -> str | None:
-    """For a text without a date line: the latest date with a stated year, so that "24 maja" takes its
-    year from the text (a text with no year anywhere keeps such dates null). The latest, not the
+def _years_in_text(text: str) -> tuple[str | None, str | None]:
+    """For a text without a date line, the dates its yearless days take their year from: the latest
+    date with a stated year (a text with no year anywhere keeps such days null). The latest, not the
     first: news opens with history and tells of the newest events. The day an agreement was made
-    ("Umowę podpisano 26 września 1988 roku") counts only with `history`, for dates the text says
-    are of its own year ("24 sierpnia br.")."""
-    stated = [d.end for d in find_dates(text) if d.year_stated
-              and (history or not _AGREEMENT_HISTORY.search(_sentence_around(text, d.begin)))]
-    return max(stated) if stated else None
+    ("Umowę podpisano 26 września 1988 roku") is history for "24 maja", but counts for a day the text
+    says is of its own year ("24 sierpnia br."): (for plain days, for this year's days)."""
+    stated = [d for d in find_dates(text) if d.year_stated]
+    plain = [d.end for d in stated if not _AGREEMENT_HISTORY.search(_sentence_around(text, d.begin))]
+    return (max(plain) if plain else None), (max(d.end for d in stated) if stated else None)
 
 
 # "Umowę partnerską podpisano 26 września 1988 roku": the year an agreement was made, history in

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from kgraph.names import search_key
 from kgraph.text.lexicon import ACADEMIC_TITLES, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, TOWN_NOUNS
-from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words
+from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
 from kgraph.text.places import name_tokens, place_index
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
@@ -137,6 +137,12 @@ def _negated(lowers: list[str], lemmas: list[str], k: int) -> bool:
         k > 1 and lowers[k - 2] == "nie" and lemmas[k - 1] in ("móc", "zdołać", "musieć", "chcieć", "udać"))
 
 
+@lru_cache(maxsize=1)
+def _misread_frame_verbs() -> frozenset[str]:
+    """The forms of the frames' verbs that Morfeusz reads as another word first ("uczestniczą")."""
+    return frozenset(form for lemma in _FRAME_VERBS for form in word_forms(lemma) if _frame_verb(form))
+
+
 @lru_cache(maxsize=50_000)
 def _frame_verb(word: str) -> str | None:
     """The lemma of a verb the frames read, when a word can be it and its first reading is something
@@ -144,7 +150,10 @@ def _frame_verb(word: str) -> str | None:
     readings = analyses(word)
     if not readings or readings[0].lemma in _FRAME_VERBS:
         return None
-    return next((a.lemma for a in readings if a.lemma in _FRAME_VERBS and a.pos in _FINITE_POS), None)
+    verb = next((a for a in readings if a.lemma in _FRAME_VERBS and a.pos in _FINITE_POS), None)
+    if verb is None or (verb.pos != "inf" and any(a.pos == "subst" for a in readings)):
+        return None  # "gości" is the guests as often as the verb: the rules read it in context ("przybyć" is the verb)
+    return verb.lemma
 
 
 def _head_post(role: str) -> str:
@@ -350,7 +359,8 @@ class DocumentFrames:
         of = self.person_role_of.get(visitor)
         if _belongs_to(visitor, place) or (of and (search_key(of) == search_key(place) or _belongs_to(of, place))):
             return  # the town's own officials and bodies ("Rada Miejska w Miliczu") host, they do not visit it
-        self.scene = place
+        if rule not in ("participle", "relative"):  # a visit told in passing is not where the text's events happen
+            self.scene = place
         if when is not None:
             self.place_dates.setdefault(search_key(place), when)
         self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
@@ -399,10 +409,11 @@ class DocumentFrames:
         # plain strings from the morfeusz component: a Token per word would cost more than the rules
         lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
         lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
-        for k, word in enumerate(lowers):
-            verb = _frame_verb(word)
-            if verb is not None:
-                lemmas[k] = verb  # "uczestniczą": Morfeusz reads the adjective "uczestniczy" first
+        if not _misread_frame_verbs().isdisjoint(lowers):
+            for k, word in enumerate(lowers):
+                verb = _frame_verb(word)
+                if verb is not None:
+                    lemmas[k] = verb  # "uczestniczą": Morfeusz reads the adjective "uczestniczy" first
         for k in range(len(lowers) - 1):
             # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
             # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
@@ -567,10 +578,11 @@ class DocumentFrames:
                 self.home if idx is not None and (idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home)
                                                   or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after))
                 else self._town_of_nation(sentence, idx) if idx is not None else None)
-            if origin and not dest_name and search_key(origin) != search_key(self.home or "") and not _place_after(doc, ents, start):
+            if origin and not dest_name and not _place_after(doc, ents, start):
                 # "delegacja szwedzka zwiedziła miasto": a delegation from elsewhere, no place named, is where
                 # the text's events happen
-                dest_name = self.scene or self.home
+                dest_name = next((town for town in (self.scene, self.home)
+                                  if town and search_key(town) != search_key(origin)), None)
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation")
                 delegation_at = start + idx if idx is not None else start
@@ -736,6 +748,8 @@ class DocumentFrames:
         """A performer at the scene: "W koncercie wystąpiła Anna Lis, sopranistka z Genewy". The place is the
         town the sentence puts it in, else the scene, else the publishing town; the publishing town's own
         ensembles at home are hosts."""
+        if _PERFORMING.isdisjoint(lemmas):  # most sentences
+            return
         doc, start = self.doc, sentence.start
         at = next((k for k, lemma in enumerate(lemmas) if lemma in _PERFORMING and not _negated(lowers, lemmas, k)), None)
         if at is None:

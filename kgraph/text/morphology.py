@@ -234,6 +234,15 @@ def genitive(name: str) -> str | None:
 
 
 @lru_cache(maxsize=2_000)
+@lru_cache(maxsize=1_000)
+def word_forms(lemma: str) -> frozenset[str]:
+    """Every form Morfeusz generates for a lemma, lower case (empty for a lemma it cannot generate)."""
+    try:
+        return frozenset(form.lower() for form, *_rest in _morfeusz().generate(lemma))
+    except Exception:  # Morfeusz raises on lemmas it cannot generate
+        return frozenset()
+
+
 def _generated(lemma: str) -> tuple[tuple[str, str, tuple[str, ...], str, tuple[str, ...]], ...]:
     """Singular forms Morfeusz generates for a lemma: (form, part of speech, cases, genders, labels)."""
     try:

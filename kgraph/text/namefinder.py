@@ -377,10 +377,11 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
-def _foreign_head(doc, k) -> bool:
-    """Whether token k heads a foreign body's name: "Gymnasium", "Liceo", "Stiftland-Gymnasium", "Realschule"."""
-    word = doc[k].lower_
-    return (word in FOREIGN_ORG_HEADS or word.endswith(("gymnasium", "schule"))) and _is_unknown(doc, k)
+@lru_cache(maxsize=50_000)
+def _foreign_head_word(word: str) -> bool:
+    """Whether a word may head a foreign body's name: "Gymnasium", "Liceo", "Realschule"."""
+    word = word.lower()
+    return word in FOREIGN_ORG_HEADS or word.endswith(("gymnasium", "schule"))
 
 
 def _abbreviated(doc, k, word: str | None) -> bool:
@@ -398,18 +399,26 @@ def _abbreviated(doc, k, word: str | None) -> bool:
 _MIXED_CASE = re.compile(r"[a-ząćęłńóśźż][A-ZĄĆĘŁŃÓŚŹŻ]")
 
 
+_SHOUT = re.compile(r"\b[A-ZĄĆĘŁŃÓŚŹŻ]{7,}\b")
+
+
 def _shouted_tokens(doc: Doc) -> list[int]:
     """The tokens of lines written all in capitals ("WIZYTA DELEGACJI W MIEŚCIE PARTNERSKIM"): a
     headline's capitals say nothing of names. Acronyms alone ("PWSZ, UAM") are not shouting."""
-    shouted, at = [], 0
-    for line in doc.text.split("\n"):
-        words = [w for w in re.findall(r"[^\W\d_]+", line) if len(w) > 1]
+    words_of_doc = doc_words(doc)
+    if not _SHOUT.search(" ".join(words_of_doc)):
+        return []  # most texts: no long word in capitals anywhere
+    shouted, line = [], []
+    # by the token strings (Doc.text joins every token anew); a line ends at a token holding a line break
+    for k, word in enumerate([*words_of_doc, "\n"]):
+        if "\n" not in word:
+            line.append(k)
+            continue
+        words = [w for w in (words_of_doc[j] for j in line) if len(w) > 1 and w.isalpha()]
         if len(words) >= 3 and all(w.isupper() for w in words) and any(len(w) >= 7 for w in words):
-            shouted.append((at, at + len(line)))
-        at += len(line) + 1
-    if not shouted:
-        return []
-    return [t.i for t in doc if any(begin <= t.idx < end for begin, end in shouted)]
+            shouted.extend(line)
+        line = []
+    return shouted
 
 
 class NameFinder:
@@ -553,11 +562,16 @@ class NameFinder:
         return span
 
     def _place(self, doc, i, taken):
+        span = self._place_or_nation(doc, i, taken)
+        if span is not None and span.end - span.start == 1 and _has(
+                doc, i, lambda a: a.lemma[:1].isupper() and "nazwa_pospolita" in a.labels and a.gender == "m1" and ":pl:" in a.tag) \
+                and not _has(doc, i, lambda a: ":sg:" in a.tag and "nazwa_geograficzna" in a.labels):
+            return None  # "ze Szwedami", "z Polakami": people of a nation, not the villages Szwedy or Polaki
+        return span
+
+    def _place_or_nation(self, doc, i, taken):
         if not _is_cap(doc[i]):
             return None
-        if _has(doc, i, lambda a: a.lemma[:1].isupper() and "nazwa_pospolita" in a.labels and a.gender == "m1"
-                and ":pl:" in a.tag) and not _has(doc, i, lambda a: ":sg:" in a.tag and "nazwa_geograficzna" in a.labels):
-            return None  # "ze Szwedami", "z Polakami": people of a nation, not the villages Szwedy or Polaki
         before = doc[i - 1].lower_ if i > 0 else ""
         cue = _place_cue_before(doc, i)
         cue_word = _cue_word(doc, i) if cue else ""
@@ -740,7 +754,8 @@ class NameFinder:
         acronym = first.is_upper and first.is_alpha and 2 <= len(first.text) <= 6 \
             and re.fullmatch(r"[IVX]{1,4}", first.text) is None
         # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
-        head_at = next((k for k in range(i, min(i + 3, n)) if k not in taken and _foreign_head(doc, k)
+        words = doc_words(doc)
+        head_at = next((k for k in range(i, min(i + 3, n)) if _foreign_head_word(words[k]) and k not in taken and _is_unknown(doc, k)
                         and all(j not in taken and ((_is_cap(doc[j]) and _is_unknown(doc, j))
                                                     or (doc[j].text == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
                                 for j in range(i, k))), None)
