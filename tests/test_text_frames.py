@@ -486,3 +486,12 @@ def test_guests_named_after_their_coach_arrived_with_no_place_named():
     _, record = roles_of("Milicz", text)
     visits = {(v["visitor"], v["place"]) for v in record["visits"]}
     assert {("Erfurt", "Milicz"), ("Hans Kohl", "Milicz"), ("Anna Wolf", "Milicz")} <= visits
+
+
+def test_a_stay_that_lasts_until_a_weekday():
+    # published on Wednesday 28 September 2022: "do piątku" is Friday the 30th
+    text = ("Uczniowie z Erfurtu goszczą w Opolu. Pierwsze spotkanie odbyło się w poniedziałek 26 września. "
+            "Ta część projektu potrwa do piątku.")
+    _, record = roles_of("Opole", text, date="28 września 2022")
+    assert ("Erfurt", "Opole", "2022-09-26", "2022-09-30") in {
+        (v["visitor"], v["place"], v["start"], v["end"]) for v in record["visits"]}

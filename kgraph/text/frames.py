@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from dataclasses import replace
+from datetime import date, timedelta
 from functools import lru_cache
 
 from kgraph.names import search_key
@@ -62,6 +64,9 @@ RULE_CONFIDENCE = {
     "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
     "participle": 0.7, "performance": 0.6,
 }
+# "potrwa do piątku", "trwała do niedzieli": the day a stay ends, by the name of the weekday (genitive).
+_WEEKDAYS = ["poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli"]
+_UNTIL_WEEKDAY = re.compile(r"\b(potrwa\w*|trwał\w*)\s+(?:\w+\s+)?do\s+(" + "|".join(_WEEKDAYS) + r")\b")
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
 # Sentences listing a delegation's members after the delegation was named.
@@ -346,6 +351,20 @@ class DocumentFrames:
             if of:
                 self._role(person, role, of, sentence, "bare-title")
 
+    def _lasts_until_weekday(self, low: str) -> None:
+        """ "Ta część projektu potrwa do piątku": the visit at the scene ends on that weekday, the first one
+        on or after the document's date (before it for "trwała do piątku")."""
+        match = _UNTIL_WEEKDAY.search(low)
+        known = self.place_dates.get(search_key(self.scene))
+        if match is None or known is None:
+            return
+        published = date.fromisoformat(self.document.date)
+        shift = (_WEEKDAYS.index(match.group(2)) - published.weekday()) % 7
+        end = published + timedelta(days=shift) if match.group(1).startswith("po") else \
+            published - timedelta(days=(published.weekday() - _WEEKDAYS.index(match.group(2))) % 7)
+        if known.start <= end.isoformat():
+            self.place_dates[search_key(self.scene)] = replace(known, end=end.isoformat())
+
     def _dated_heading(self, sentence, when) -> bool:
         """A line of its own that opens with its date: the heading of a chronicle's entry."""
         text = self.document.text
@@ -481,6 +500,8 @@ class DocumentFrames:
                 and any(lemma in _VISIT_NOUNS for lemma in lemmas):
             # "Wizyta odbyła się w dniach od 9 do 12 listopada": the days of the visit just told of
             self.place_dates[search_key(self.scene)] = when
+        if when is None and self.scene and self.document.date:
+            self._lasts_until_weekday(low)
         if cities and (when is not None or any(lemma in ("odbyć", "spotkać") for lemma in lemmas)):
             # "W dniach 1–3 października w Waldbröl odbył się jubileusz", "W dniach 6–9 maja w Goslar
             # obchodzono…": the scene of what follows, and its days (a visit told here moves it again)
