@@ -495,3 +495,17 @@ def test_a_stay_that_lasts_until_a_weekday():
     _, record = roles_of("Opole", text, date="28 września 2022")
     assert ("Erfurt", "Opole", "2022-09-26", "2022-09-30") in {
         (v["visitor"], v["place"], v["start"], v["end"]) for v in record["visits"]}
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("FOTO: wizyta w Opolu.", set(), {"FOTO"}),  # a common word in capitals is no acronym
+    ("Studenci UAM przyjechali do Opola.", {"UAM"}, set()),
+    ("Leży nad rzeką Osym (dopływ Dunaju).", set(), {"Dunaj"}),  # rivers are no towns
+    ("Zwiedzili muzeum „Wasil Levski”.", {"Muzeum Wasil Levski"}, {"Wasil Levski"}),
+    # a town named in full once, then read as a person's name in an inflected form
+    ("Odnowiono stosunki z gminą Beli Monastir. Wójt spotka się z władzami Beli Monastiru.", {"Beli Monastir"}, {"Bela Monastiru"}),
+])
+def test_names_of_the_right_kind(text, present, absent):
+    _, record = roles_of("Opole", text)
+    names = {e["name"] for e in record["entities"]}
+    assert present <= names and not (absent & names)

@@ -49,7 +49,7 @@ ADJ_BEFORE_HEAD = {"państwowy", "międzynarodowy", "dziecięcy", "ogólnopolski
                     "powiatowy", "europejski", "polski", "narodowy"}
 # ("z" is not among them: "Chór Kameralny z Opola" is the choir from Opole, not its name)
 NAME_CONNECTORS = {"i", "im", ".", "nr", "w", "we", "na", "ds", "-", "pod", "dla", "o", "von", "van", "de", "der", "di"}
-NOT_NAMES = {"Wersja", "Fot", "Tekst", "Autor", "Oprac", "Dzień", "Dni", "Święto", "Rok", "Szanowny", "Szanowna",
+NOT_NAMES = {"Wersja", "Fot", "Foto", "Zdjęcia", "Źródło", "Tekst", "Autor", "Oprac", "Dzień", "Dni", "Święto", "Rok", "Szanowny", "Szanowna",
               "Pan", "Pani", "Państwo", "Z", "W", "Do", "Na", "Od", "Przez", "Podczas", "Jest", "To", "Ta", "Ten"}
 
 

@@ -37,8 +37,12 @@ EVENT_NOUNS = {"sesja", "posiedzenie", "obrady", "zgromadzenie", "zjazd", "dzie�
                "gala", "uroczystość", "konferencja", "forum", "spotkanie"}
 # Common nouns after which a group's own name follows as printed: "chór „Retro”", "grupy Arabeska".
 ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
-                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"}
+                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"} | {"muzeum", "galeria", "kino"}
+# Venues whose quoted name is named with the noun: muzeum „Wasil Levski” is Muzeum Wasil Levski.
+VENUE_NOUNS = {"muzeum", "galeria", "kino"}
 OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
+# Words before a river's or lake's name: it is no town.
+_WATER_CUES = {"nad", "dopływ", "dopływu", "rzeka", "rzeki", "rzeką", "rzekę", "rzece", "jezioro", "jeziora", "jeziorem"}
 # Words inside a place name written in lower case.
 NAME_JOINERS = {"-", "nad", "pod", "na", "n", ".", "am", "an", "der", "die", "im", "in", "sur", "de", "la", "le", "del"}
 # Parts of speech of common words: a capitalised word with such a reading needs a cue to be a place.
@@ -377,6 +381,14 @@ def _first_word_readings(doc, i) -> dict[str, int]:
     return readings
 
 
+@lru_cache(maxsize=10_000)
+def _shouted_word(word: str) -> bool:
+    """A common word in capitals ("FOTO", "TAK"), not an acronym ("UAM", "LO", "PWSZ"): Morfeusz knows its
+    small letters, and only as common words."""
+    readings = [a for a in analyses(word.lower()) if a.tag != "ign"]
+    return bool(readings) and all(a.lemma[:1].islower() for a in readings)
+
+
 @lru_cache(maxsize=50_000)
 def _foreign_head_word(word: str) -> bool:
     """Whether a word may head a foreign body's name: "Gymnasium", "Liceo", "Realschule"."""
@@ -484,7 +496,7 @@ class NameFinder:
     def _places_again(self, doc, spans, taken, capital) -> list[Span]:
         """One name, one sense in a text: a town found once by its cue ("do Kitzingen") is the same town
         where the same word stands with no cue ("koordynator współpracy Kitzingen z Trzebnicą"), unless
-        it starts a longer capitalised name."""
+        it starts a longer capitalised name. `spans` is corrected in place."""
         words = doc_words(doc)
         forms: dict[str, dict[tuple, Span]] = {}  # by first word
         for span in spans:
@@ -504,6 +516,20 @@ class NameFinder:
                     taken.update(range(i, end))
                     self.places.update((k, span) for k in range(i, end))
                     break
+        # "z władzami Beli Monastiru" read as a person (Bela) where the text named the town Beli Monastir:
+        # a "person" whose words are the town's, the last one inflected, is the town
+        for k, person in enumerate(spans):
+            if person.label_ != "PERSON" or person.end - person.start < 2:
+                continue
+            written = words[person.start:person.end]
+            model = next((m for form, m in forms.get(written[0], {}).items() if len(form) == len(written)
+                          and form[:-1] == tuple(written[:-1]) and written[-1].startswith(form[-1])
+                          and len(written[-1]) - len(form[-1]) <= 3), None)
+            if model is not None:
+                span = Span(doc, person.start, person.end, label="CITY")
+                span._.kg_name, span._.kg_source, span._.kg_place = model._.kg_name, model._.kg_source, model._.kg_place
+                spans[k] = span
+                self.places.update((j, span) for j in range(span.start, span.end))
         return found
 
     def _person(self, doc, i, taken):
@@ -599,7 +625,7 @@ class NameFinder:
             # "Beli Monastir": a known name followed by an unknown capitalised word is part of a longer one
             continues = end < len(doc) and _is_cap(doc[end]) and not _is_given_name(doc, end) and (
                 _is_unknown(doc, end) or common)  # "Beli Monastir", "w Piłce Nożnej": part of a longer name
-            river = before == "nad" and end - i == 1  # "nad Narwią"
+            river = before in _WATER_CUES and end - i == 1  # "nad Narwią", "dopływ Dunaju"
             if not lone_adjective and not (given and not cue) and not continent and not continues and not river \
                     and not hyphenated and (
                     cue or in_list or polish_town or (titled and geographic) or foreign_titled
@@ -736,7 +762,9 @@ class NameFinder:
         if not quoted and (_is_given_name(doc, i) or self._geonames(doc, i, taken)):
             return None  # "zespołu Jana Kowala", "chór z…": a person or a place, read as such
         span = Span(doc, i, end, label="ORG")
-        span._.kg_name, span._.kg_source = _join([t.text for t in doc[i:end]], list(doc[i:end])), "names"
+        name = _join([t.text for t in doc[i:end]], list(doc[i:end]))
+        venue = next((v for v in VENUE_NOUNS if _lemma_in(doc, k, {v})), None)
+        span._.kg_name, span._.kg_source = (f"{venue.capitalize()} {name}" if venue else name), "names"
         return span
 
     def _organisation(self, doc, i, taken):
@@ -752,7 +780,7 @@ class NameFinder:
         numeral = re.fullmatch(r"[IVX]{1,4}", token.text) is not None  # "II Liceum Ogólnokształcące", "II LO"
         first = doc[i + 1] if numeral and i + 1 < n else token
         acronym = first.is_upper and first.is_alpha and 2 <= len(first.text) <= 6 \
-            and re.fullmatch(r"[IVX]{1,4}", first.text) is None
+            and re.fullmatch(r"[IVX]{1,4}", first.text) is None and not _shouted_word(first.text)
         # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
         words = doc_words(doc)
         head_at = next((k for k in range(i, min(i + 3, n)) if _foreign_head_word(words[k]) and k not in taken and _is_unknown(doc, k)
