@@ -509,3 +509,12 @@ def test_names_of_the_right_kind(text, present, absent):
     _, record = roles_of("Opole", text)
     names = {e["name"] for e in record["entities"]}
     assert present <= names and not (absent & names)
+
+
+def test_who_tells_of_a_visit_did_not_make_it():
+    text = ("W odpowiedzi na interpelację zastępca prezydenta Anna Lis poinformowała, że w 2023 roku delegacja "
+            "miasta odwiedziła Erfurt i Hamm.")
+    _, record = roles_of("Opole", text)
+    visits = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert {("Opole", "Erfurt"), ("Opole", "Hamm")} <= visits
+    assert not any(v[0] == "Anna Lis" for v in visits)

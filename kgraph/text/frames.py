@@ -242,6 +242,20 @@ def _county(doc, k) -> str | None:
     return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
 
 
+def _coordinated(doc, first, places) -> list:
+    """The places coordinated after `first` ("Hamm, Martin i Łowecz"), `first` not among them."""
+    found, last = [], first
+    for e in places:
+        if last is None or e.start <= last.start:
+            continue
+        if e.start - last.end == 1 and doc[last.end].lower_ in (",", "i", "oraz"):
+            found.append(e)
+            last = e
+        elif e.start > last.end:
+            break
+    return found
+
+
 def _place_after(doc, ents, verb: int) -> bool:
     """Whether a town after the verb is where one went ("do X", "w X"), not where one came from ("z X")."""
     return any(e.label_ == "CITY" and e.start > verb and _governor(doc, e) in ("w", "we", "do", "na") for e in ents)
@@ -597,7 +611,10 @@ class DocumentFrames:
             words_after = low[sentence[idx].idx - sentence.start_char:] if idx is not None else ""
             origin = visitor_city._.kg_name if visitor_city else (
                 self.home if idx is not None and (idx > 0 and _adjective_of(sentence[idx - 1].lower_, self.home)
-                                                  or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after))
+                                                  or re.match(r"\w+ z (?:\w+ )?nasz(?:ego|ej) (?:miasta|gminy)", words_after)
+                                                  # "delegacja miasta odwiedziła…": the town the text speaks for
+                                                  or re.match(r"\w+ (?:naszego )?(?:miasta|gminy)(?! partnersk)\b(?! [A-ZĄĆĘŁŃÓŚŹŻ])",
+                                                              self._text(sentence)[sentence[idx].idx - sentence.start_char:]))
                 else self._town_of_nation(sentence, idx) if idx is not None else None)
             if origin and not dest_name and not _place_after(doc, ents, start):
                 # "delegacja szwedzka zwiedziła miasto": a delegation from elsewhere, no place named, is where
@@ -606,8 +623,14 @@ class DocumentFrames:
                                   if town and search_key(town) != search_key(origin)), None)
             if origin and dest_name and origin != dest_name:
                 self._visit(origin, dest_name, when, sentence, "delegation")
+                for other in _coordinated(doc, visited_object, places):  # "odwiedziła Hamm i Martin"
+                    if other._.kg_name != origin:
+                        self._visit(origin, other._.kg_name, when, sentence, "delegation")
                 delegation_at = start + idx if idx is not None else start
+                clause = next((k + 1 for k in range(delegation_at - 1, start - 1, -1) if doc[k].lower_ in ("że", "iż")), start)
                 for person in people:
+                    if person.start < clause:
+                        continue  # "Anna Lis poinformowała, że delegacja…": who tells of it
                     if destination is not None and destination.start < delegation_at:
                         # "Na zaproszenie burmistrza Y do Y udała się delegacja z X na czele z A": after the delegation
                         member = person.start > delegation_at
@@ -679,7 +702,9 @@ class DocumentFrames:
         if dest_name is None:
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
-        subjects = [e for e in ents if e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
+        # "Anna Lis poinformowała, że delegacja odwiedziła X": the subject is in the verb's own clause
+        clause = next((k + 1 for k in range(verb - 1, start - 1, -1) if doc[k].lower_ in ("że", "iż")), start)
+        subjects = [e for e in ents if clause <= e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
         relative = next((k for k in range(verb - 1, max(start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
         if relative is not None:
             # "Marton Béla, który w czerwcu odwiedził Śmigiel": the relative pronoun's antecedent travelled
