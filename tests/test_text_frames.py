@@ -518,3 +518,25 @@ def test_who_tells_of_a_visit_did_not_make_it():
     visits = {(v["visitor"], v["place"]) for v in record["visits"]}
     assert {("Opole", "Erfurt"), ("Opole", "Hamm")} <= visits
     assert not any(v[0] == "Anna Lis" for v in visits)
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("Delegacja z Opola odwiedziła partnerskie miasto Martin na Słowacji.", {("Opole", "Martin")}, set()),
+    ("Goście z Erfurtu zostali przyjęci w ratuszu przez prezydenta.", {("Erfurt", "Opole")}, set()),
+    ("Prezydent Jan Sowa przyjął gości z Erfurtu.", {("Erfurt", "Opole")}, set()),
+    # the host met during a visit did not travel; the unnamed head of the publishing town did
+    ("Podczas wizyty w Martinie prezydent spotkał się z burmistrzem miasta Janem Danko.",
+     {("Opole", "Martin")}, {("Jan Danko", "Martin")}),
+    ("Na zaproszenie władz Hamm do Niemiec wyjechała delegacja Opola z wiceprezydentem Janem Sową.",
+     {("Opole", "Hamm"), ("Jan Sowa", "Hamm")}, set()),
+    ("Opolski chór Canto wystąpił na festiwalu w Erfurcie.", {("Canto", "Erfurt")}, set()),
+])
+def test_more_visit_frames(text, present, absent):
+    _, record = roles_of("Opole", text)
+    found = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert present <= found and not (absent & found)
+
+
+def test_a_big_towns_burmistrz_met_abroad_is_the_hosts():
+    roles, _ = roles_of("Opole", "Podczas wizyty w Martinie prezydent spotkał się z burmistrzem miasta Janem Danko.")
+    assert ("Jan Danko", "burmistrz", "Martin") in roles

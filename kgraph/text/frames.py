@@ -21,7 +21,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kgraph.names import search_key
-from kgraph.text.lexicon import ACADEMIC_TITLES, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, TOWN_NOUNS
+from kgraph.text.lexicon import ACADEMIC_TITLES, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, TOWN_NOUNS, countries
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
 from kgraph.text.places import name_tokens, place_index
 
@@ -67,6 +67,8 @@ RULE_CONFIDENCE = {
 # "potrwa do piątku", "trwała do niedzieli": the day a stay ends, by the name of the weekday (genitive).
 _WEEKDAYS = ["poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli"]
 _UNTIL_WEEKDAY = re.compile(r"\b(potrwa\w*|trwał\w*)\s+(?:\w+\s+)?do\s+(" + "|".join(_WEEKDAYS) + r")\b")
+# Prepositions before a town: a town after one is no verb's object.
+_PREPOSITIONS = {"z", "ze", "do", "od", "w", "we", "na", "dla", "u", "przez", "o", "po", "przy", "nad", "pod", "za"}
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
 _VISIT_NOUNS = {"wizyta", "pobyt", "spotkanie", "wyjazd", "przyjazd", "rewizyta", "wymiana"}
 # Sentences listing a delegation's members after the delegation was named.
@@ -240,6 +242,18 @@ def _county(doc, k) -> str | None:
     """The county a toponymic adjective names after a starosta's title: "Milicki" -> "Powiat Milicki"."""
     adjectives = [a.lemma for a in doc_analyses(doc)[k] if a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)]
     return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
+
+
+def _country_code(town) -> str | None:
+    """A town span's ISO country code: from GeoNames, or from its curated record's country ("niemcy")."""
+    if town._.kg_place is not None:
+        return town._.kg_place.country
+    return _codes_by_key().get(town._.kg_country or "")
+
+
+@lru_cache(maxsize=1)
+def _codes_by_key() -> dict[str, str]:
+    return {search_key(name): code for name, code in countries().values()}
 
 
 def _coordinated(doc, first, places) -> list:
@@ -537,7 +551,7 @@ class DocumentFrames:
                 if e.label_ == "PERSON" or (e.label_ == "CITY" and e.start < sentence.start + 3
                                             and _governor(self.doc, e) not in ("w", "we", "do", "z", "ze")):
                     self._visit(e._.kg_name, place, trip_when, sentence, "delegation-members")
-        elif delegation or travel_at is not None or home_named:
+        elif delegation or travel_at is not None or home_named or not _HOSTING.isdisjoint(lemmas):
             self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
         if low.rstrip().endswith(":") and (_MEMBERS.search(low) or any(lemma in _LIST_VERBS for lemma in lemmas)):
             self._open_member_list(sentence, ents, when, trip, home_named)
@@ -583,7 +597,8 @@ class DocumentFrames:
         visited_object = None
         if travel_at is not None and lemmas[travel_at].startswith("odwiedz"):
             # the object after the verb, or fronted right before it: "Trzebnicę odwiedziła delegacja z X"
-            fronted = next((e for e in places if e.end == start + travel_at and _accusative(doc, e)), None)
+            fronted = next((e for e in places if e.end == start + travel_at and _accusative(doc, e)
+                            and _governor(doc, e) not in _PREPOSITIONS), None)  # not "Delegacja z Kalisza odwiedziła…"
             fronted_home = " ".join(t.lower_ for t in doc[max(start, start + travel_at - 2):start + travel_at]) in _HOME_WORDS
             visited_object = fronted or (None if fronted_home else next((e for e in places if e.start - start > travel_at), None))
             destination = visited_object or (None if fronted_home else destination)  # "Naszą gminę odwiedziła…"
@@ -616,7 +631,11 @@ class DocumentFrames:
                                                   or re.match(r"\w+ (?:naszego )?(?:miasta|gminy)(?! partnersk)\b(?! [A-ZĄĆĘŁŃÓŚŹŻ])",
                                                               self._text(sentence)[sentence[idx].idx - sentence.start_char:]))
                 else self._town_of_nation(sentence, idx) if idx is not None else None)
-            if origin and not dest_name and not _place_after(doc, ents, start):
+            if origin and not dest_name:
+                gone_to = self._town_in_country_gone_to(ents, {origin, self.home or ""})
+                dest_name = gone_to._.kg_name if gone_to is not None else None
+            if origin and not dest_name and not _place_after(doc, ents, start) \
+                    and not any(e.label_ == "COUNTRY" and _governor(doc, e) in ("do", "na") for e in ents):
                 # "delegacja szwedzka zwiedziła miasto": a delegation from elsewhere, no place named, is where
                 # the text's events happen
                 dest_name = next((town for town in (self.scene, self.home)
@@ -663,9 +682,19 @@ class DocumentFrames:
         if lemmas[travel_at] in _VISIT_NOUNS and destination is not None and 0 < destination.start - verb <= 6:
             # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
             # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
+            met = next((k for k in range(verb, sentence.end - 1) if doc[k].lemma_.lower() == "spotkać"
+                        and doc[k + 1].lower_ == "się"), None)
             for e in ents:
+                if met is not None and e.start > met and any(doc[k].lower_ in ("z", "ze") for k in range(met, e.start)):
+                    continue  # "podczas wizyty w X prezydent spotkał się z burmistrzem Y": the host
                 if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
                     self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
+            heads = _usual_heads(self.home)
+            unnamed_head = next((k for k in range(start, met if met is not None else sentence.end)
+                                 if doc[k].is_lower and _role_name(doc[k].text) in heads and k + 1 < sentence.end
+                                 and not doc[k + 1].ent_type_ and doc[k + 1].lower_ not in _TOWN_WORDS), None)
+            if unnamed_head is not None and self.home:
+                self._visit(self.home, dest_name, when, sentence, "nominal")  # "podczas wizyty w X prezydent…": ours
             return
         if dest_name is None and lemmas[travel_at] in (_GUEST_AT, "przebywać") and verb + 2 < sentence.end \
                 and doc[verb + 1].lower_ in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
@@ -731,6 +760,15 @@ class DocumentFrames:
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
 
+    def _town_in_country_gone_to(self, ents, exclude: set[str]):
+        """ "Na zaproszenie władz Hamm do Niemiec wyjechała delegacja": where one went is a country; the
+        one town of that country the sentence names is the place."""
+        known = countries()
+        codes = {known[e._.kg_name][1] for e in ents if e.label_ == "COUNTRY" and e._.kg_name in known
+                 and _governor(self.doc, e) in ("do", "w", "we", "na")}
+        towns = [e for e in ents if e.label_ == "CITY" and e._.kg_name not in exclude and codes and _country_code(e) in codes]
+        return towns[0] if len({e._.kg_name for e in towns}) == 1 else None
+
     def _town_of_nation(self, sentence, at: int) -> str | None:
         """ "delegacja szwedzka", "niemiecka delegacja": the one town of that country the text names."""
         lemmas = doc_lemmas(self.doc)
@@ -738,8 +776,7 @@ class DocumentFrames:
                  if sentence.start <= k < sentence.end and lemmas[k].lower() in COUNTRY_ADJECTIVES}
         if not codes:
             return None
-        towns = {e._.kg_name for e in self.doc.ents if e.label_ == "CITY" and (
-            e._.kg_country or (e._.kg_place.country if e._.kg_place is not None else None)) in codes}
+        towns = {e._.kg_name for e in self.doc.ents if e.label_ == "CITY" and _country_code(e) in codes}
         return towns.pop() if len(towns) == 1 else None
 
     def _exchange_between(self, sentence, ents, noun: int, when) -> bool:
@@ -802,7 +839,9 @@ class DocumentFrames:
             return
         # the performer right after the verb ("wystąpiła także Anna Lis"), the verb's subject
         performer = next((e for e in ents if e.label_ in ("PERSON", "ORG") and 0 < e.start - (start + at) <= 2
-                          and all(doc[k].lower_ in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))), None)
+                          and all(doc[k].lower_ in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))),
+                         None) or next((e for e in ents if e.label_ == "ORG" and e.end == start + at
+                                        and _governor(doc, e) not in _PREPOSITIONS), None)  # "chór Canto wystąpił"
         if performer is None or (performer.end < len(doc) and doc[performer.end].lower_ in ("z", "ze", "o", "przed", "pod", "jako")
                                  and performer.end < sentence.end and doc[performer.end + 1].ent_type_ != "CITY"):
             return  # "wystąpił burmistrz z wnioskiem", "orkiestra wystąpiła pod batutą X"
@@ -861,6 +900,9 @@ class DocumentFrames:
         "nasze miasto gościło…", "gościliśmy w ratuszu delegację z X" (the host unnamed: the place
         named, else the publishing town). True when the sentence was read this way."""
         doc = self.doc
+        if any(a.pos == "ppas" for a in doc_analyses(doc)[verb]) and verb > sentence.start \
+                and doc[verb - 1].lower_ in ("zostali", "zostały", "został", "została", "zostało", "byli", "były", "był", "była"):
+            return self._hosted_passive(sentence, ents, verb, destination, when)
         subjects = [e for e in ents if e.start < verb and e.label_ in ("CITY", "ORG") and _governor(doc, e) not in ("z", "ze")]
         host = None
         if subjects:
@@ -896,6 +938,21 @@ class DocumentFrames:
             return False
         for e, rule in guests:
             self._visit(e._.kg_name, host, when, sentence, rule)
+        self.last_trip = (host, when)
+        return True
+
+    def _hosted_passive(self, sentence, ents, verb: int, destination, when) -> bool:
+        """ "Goście z Erfurtu zostali przyjęci w ratuszu przez prezydenta": the guests before the verb; the
+        place after it, else the scene, else the publishing town."""
+        doc = self.doc
+        host = destination._.kg_name if destination is not None and destination.start > verb else (self.scene or self.home)
+        guests = [e for e in ents if e.start < verb and e._.kg_name != host and (
+            e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")))]
+        if host is None or not guests:
+            return False
+        for e in guests:
+            self._visit(e._.kg_name, host, when, sentence, "hosted-city" if e.label_ == "CITY" else "hosted-person"
+                        if e.label_ == "PERSON" else "hosted-org")
         self.last_trip = (host, when)
         return True
 
@@ -1098,8 +1155,8 @@ class DocumentFrames:
         if of is None and body is None and all(w in _TOWN_WORDS | FORMS_OF_ADDRESS | ACADEMIC_TITLES | {"-", "–", ":", "."}
                                                for w in between) and (
                 role.split()[0] in _HOME_OFFICES or _role_name(home_post) in _HOME_OFFICES
-                or (town_word and role.split()[0] in _TOWN_OFFICES)):
-            of = self.home
+                or (town_word and role.split()[0] in _TOWN_OFFICES and _head_post(role) not in _BARE_HEADS)):
+            of = self.home  # ("Burmistrz Miasta" with no town is decided with the whole text: _resolve_bare_titles)
         partner = of is None and any(w.startswith("partnersk") for w in between)
         return role, of, partner
 
