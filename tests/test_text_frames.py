@@ -540,3 +540,10 @@ def test_more_visit_frames(text, present, absent):
 def test_a_big_towns_burmistrz_met_abroad_is_the_hosts():
     roles, _ = roles_of("Opole", "Podczas wizyty w Martinie prezydent spotkał się z burmistrzem miasta Janem Danko.")
     assert ("Jan Danko", "burmistrz", "Martin") in roles
+
+
+def test_yesterday_and_today_count_from_the_date_line_only():
+    _, dated = roles_of("Opole", "Wczoraj w ratuszu prezydent przyjął delegację z Erfurtu.", date="18 września 2024")
+    assert [(v["start"], v["end"]) for v in dated["visits"]] == [("2024-09-17", "2024-09-17")]
+    _, undated = roles_of("Opole", "Wczoraj w ratuszu prezydent przyjął delegację z Erfurtu.", date="brak daty")
+    assert [(v["start"], v["end"]) for v in undated["visits"]] == [(None, None)]

@@ -16,9 +16,9 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, insort
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
-__all__ = ["DateMention", "find_dates", "parse_date_line", "MONTHS"]
+__all__ = ["DateMention", "find_dates", "relative_days", "parse_date_line", "MONTHS"]
 
 # Every case of every month name (genitive is the one dates use; the others appear in prose).
 MONTHS: dict[str, int] = {}
@@ -119,6 +119,28 @@ def find_dates(text: str, *, default_year: int | None = None, reference: str | N
             insort(taken, span)
             found.append(DateMention(span[0], span[1], start, end, stated))
     return sorted(found, key=lambda d: d.begin)
+
+
+# Days named by their distance from the day of writing.
+_RELATIVE_DAYS = {"przedwczoraj": -2, "wczoraj": -1, "wczorajszy": -1, "dziś": 0, "dzisiaj": 0, "jutro": 1}
+_RELATIVE = re.compile(r"(?<!\w)(" + "|".join(_RELATIVE_DAYS) + r")(?!\w)", re.I)
+
+
+def relative_days(text: str, published: str | None) -> list[DateMention]:
+    """ "wczoraj", "dziś", "jutro" as the days they name, counted from `published` (the document's
+    date line); none without it, for a day counted from an unknown day is unknown.
+
+    >>> [(d.start, d.end) for d in relative_days("Wczoraj przyjechali goście.", "2024-09-18")]
+    [('2024-09-17', '2024-09-17')]
+    """
+    if not published:
+        return []
+    day = date.fromisoformat(published)
+    found = []
+    for match in _RELATIVE.finditer(text):
+        iso = (day + timedelta(days=_RELATIVE_DAYS[match.group(1).lower()])).isoformat()
+        found.append(DateMention(match.start(), match.end(), iso, iso, True))
+    return found
 
 
 def _plus_month(iso: str) -> str:

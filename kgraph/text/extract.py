@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from kgraph.progress import Progress, silent
-from kgraph.text.dates import find_dates
+from kgraph.text.dates import find_dates, relative_days
 from kgraph.text.home import check_home, default_home, publishing_town
 from kgraph.names import search_key
 from kgraph.text.frames import DocumentFrames
@@ -81,7 +81,11 @@ class Extractor:
             return results[0]
         doc = self.nlp(text)
         reference, current = (document.date, document.date) if document.date else _years_in_text(text)
+        # days told in full first: "dziś, 18 września" is the 18th either way
         dates = find_dates(text, reference=reference, current=current)
+        spans = [(d.begin, d.end_char) for d in dates]
+        dates = sorted(dates + [d for d in relative_days(text, document.date)
+                                if not any(b <= d.begin < e for b, e in spans)], key=lambda d: d.begin)
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
         home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
         self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)

@@ -58,7 +58,7 @@ _ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"
 RULE_CONFIDENCE = {
     # measured (facts on the dev corpora, precision): rounded down to a multiple of 0.05
     "title-phrase": 0.95, "delegation-member": 0.95, "delegation-members": 0.95, "delegation": 0.9,
-    "apposition": 0.9, "travel": 0.85, "participant": 0.9, "bare-title": 0.85,  # 7 of 7: kept below, a guess at the town
+    "apposition": 0.9, "travel": 0.85, "participant": 0.85, "bare-title": 0.85,  # 10 of 10: kept below, a guess at the town
     # fewer than five facts there: a cautious guess
     "hosted-city": 0.8, "hosted-org": 0.7, "hosted-person": 0.7, "address-block": 0.8, "title": 0.8,
     "relative": 0.7, "nominal": 0.7, "exchange": 0.6, "participant-town": 0.6, "head-of-town": 0.6, "partner-cue": 0.6,
