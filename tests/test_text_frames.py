@@ -530,6 +530,8 @@ def test_who_tells_of_a_visit_did_not_make_it():
     ("Na zaproszenie władz Hamm do Niemiec wyjechała delegacja Opola z wiceprezydentem Janem Sową.",
      {("Opole", "Hamm"), ("Jan Sowa", "Hamm")}, set()),
     ("Opolski chór Canto wystąpił na festiwalu w Erfurcie.", {("Canto", "Erfurt")}, set()),
+    ("Z ramienia miasta partnerskiego w uroczystości udział wziął zastępca burmistrza Hamm Jan Wolf.",
+     {("Jan Wolf", "Opole"), ("Hamm", "Opole")}, set()),
 ])
 def test_more_visit_frames(text, present, absent):
     _, record = roles_of("Opole", text)

@@ -506,8 +506,9 @@ class DocumentFrames:
         if travel_at is None:
             # "wzięli udział w obchodach": taking part, like "uczestniczyć"
             # ("wzięli także udział", "wzięła czynny udział": a word may come between)
-            travel_at = next((k for k in range(1, len(lemmas)) if lowers[k] == "udział"
-                              and (lemmas[k - 1] in ("wziąć", "brać") or (k > 1 and lemmas[k - 2] in ("wziąć", "brać")))), None)
+            travel_at = next((k for k in range(len(lemmas)) if lowers[k] == "udział" and (
+                (k > 0 and lemmas[k - 1] in ("wziąć", "brać")) or (k > 1 and lemmas[k - 2] in ("wziąć", "brać"))
+                or (k + 1 < len(lemmas) and lemmas[k + 1] in ("wziąć", "brać")))), None)  # "udział wziął"
             if travel_at is not None:
                 lemmas[travel_at] = "udział"  # Morfeusz's first reading of the word is the verb "udziać"
         if travel_at is None:  # verbs before nouns: "biorą udział w programie Wymiana…"
