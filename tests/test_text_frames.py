@@ -408,6 +408,8 @@ def test_towns_listed_with_their_countries_in_brackets():
 
 
 @pytest.mark.parametrize("text", [
+    "Planowana wizyta delegacji z Erfurtu w Opolu została odwołana.",
+    "Prezydent zaprosił burmistrza Erfurtu Jana Kohla do Opola.",
     "Z powodu złej pogody nie mogła przybyć do Opola delegacja z Erfurtu.",
     "Na święto miasta do Opola nie przyjechał burmistrz Erfurtu Jan Kohl.",
 ])

@@ -67,6 +67,8 @@ RULE_CONFIDENCE = {
 # "potrwa do piątku", "trwała do niedzieli": the day a stay ends, by the name of the weekday (genitive).
 _WEEKDAYS = ["poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty", "niedzieli"]
 _UNTIL_WEEKDAY = re.compile(r"\b(potrwa\w*|trwał\w*)\s+(?:\w+\s+)?do\s+(" + "|".join(_WEEKDAYS) + r")\b")
+# A visit that did not happen: called off, put off.
+_CALLED_OFF = re.compile(r"\b(?:odwołan\w*|odwoła(?:no|ła|ł|li)|przełożon\w*|nie doszł\w* do skutku|nie odbęd\w*|nie odbył\w*)")
 # Prepositions before a town: a town after one is no verb's object.
 _PREPOSITIONS = {"z", "ze", "do", "od", "w", "we", "na", "dla", "u", "przez", "o", "po", "przy", "nad", "pod", "za"}
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
@@ -520,8 +522,8 @@ class DocumentFrames:
                               and not any(e.label_ in ("PERSON", "ORG") and e.start < sentence.start + k for e in ents)
                               and any(e.label_ == "CITY" and e.start < sentence.start + k and _governor(self.doc, e) in ("w", "we")
                                       for e in ents)), None)
-        if travel_at is not None and _negated(lowers, lemmas, travel_at):
-            return  # "nie mogła przybyć delegacja z X", "Nie dojechał nikt z Y": no visit
+        if (travel_at is not None and _negated(lowers, lemmas, travel_at)) or _CALLED_OFF.search(low):
+            return  # "nie mogła przybyć delegacja z X", "wizyta została odwołana": no visit
         delegation = any(lemma.startswith("delegac") for lemma in lemmas) or "delegacj" in low
         home_named = any(w in low for w in _HOME_WORDS) or _TO_US.search(low) is not None
         cities = [e for e in ents if e.label_ == "CITY"]
