@@ -2,8 +2,9 @@
 
 One `DocumentFrames` reads a document sentence by sentence, with the state a reader keeps: the
 delegation last told of (for its members), the scene (where the text's events happen, for
-participants) and the days of each place's visit. Each rule has a name, kept with every fact
-it makes as `evidence.rule`, and a confidence measured per rule (RULE_CONFIDENCE).
+participants) and the days of each place's visit. Titles and posts are read by its base class,
+kgraph.text.posts.PostRules. Each rule has a name, kept with every fact it makes as
+`evidence.rule`, and a confidence measured per rule (RULE_CONFIDENCE).
 
 >>> from kgraph.text.extract import make_extractor
 >>> from kgraph.text.readers import read_text
@@ -21,9 +22,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from kgraph.names import search_key
-from kgraph.text.lexicon import ACADEMIC_TITLES, COUNTRY_ADJECTIVES, FORMS_OF_ADDRESS, TOWN_NOUNS, countries
+from kgraph.text.lexicon import COUNTRY_ADJECTIVES, TOWN_NOUNS, countries
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
-from kgraph.text.places import name_tokens, place_index
+from kgraph.text.posts import TOWN_WORDS, VERB_POS, PostRules, belongs_to, role_name, usual_heads
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
 
@@ -38,20 +39,6 @@ _HOME_WORDS = {"nasze miasto", "naszego miasta", "naszym mieście", "naszą gmin
 _TO_US = re.compile(r"\b(?:do|u) nas\b")
 # Verb forms that state an event, unlike gerunds ("spotkania", "przybycie"), which are nouns to the frames.
 _FINITE_POS = {"fin", "praet", "inf", "impt", "imps", "bedzie", "pcon", "pant"}
-# Parts of speech of verbs: a word read only as one names no post.
-_VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
-_ROLE_BY_PREFIX = [("wiceprezydent", "wiceprezydent"), ("prezydent", "prezydent"), ("wiceburmistrz", "wiceburmistrz"),
-                   ("nadburmistrz", "nadburmistrz"), ("burmistrz", "burmistrz"), ("mer", "mer"),
-                   ("radna", "radna"), ("radnej", "radna"), ("radną", "radna"), ("radn", "radny"), ("sekretarz", "sekretarz"),
-                   ("wiceprzewodnicz", "wiceprzewodniczący"), ("przewodnicząca", "przewodnicząca"),
-                   ("przewodnicz", "przewodniczący"), ("zastęp", "zastępca"), ("skarbnik", "skarbnik"),
-                   ("wicestarost", "wicestarosta"), ("komendant", "komendant"), ("kierowni", "kierownik"),
-                   ("koordynator", "koordynator"), ("członek", "członek"), ("członk", "członek"),
-                   ("nauczycielk", "nauczycielka"), ("nauczyciel", "nauczyciel"), ("dyrektork", "dyrektorka"),
-                   ("wicemarszał", "wicemarszałek"), ("wojt", "wójt"), ("sołtys", "sołtys"), ("rektor", "rektor"),
-                   ("naczelnik", "naczelnik"), ("prezes", "prezes"), ("ambasador", "ambasador"),
-                   ("starost", "starosta"), ("wójt", "wójt"), ("dyrektor", "dyrektor"), ("konsul", "konsul"),
-                   ("marszał", "marszałek"), ("wojewod", "wojewoda")]
 # A fact's confidence is its rule's precision, measured with `kgraph eval --by-rule` on the dev corpora
 # (36 news items, 12 towns' styles; 2026-11-29) and rounded down; rules with fewer than five facts
 # there keep a cautious guess. Users filter and review by it: facts at 0.8 or more are right 9 times in 10.
@@ -104,40 +91,13 @@ _ARRIVAL = {"przyjechać", "przybyć", "przylecieć", "przebywać", "zawitać", 
             "wyjechać", "spotkać"}
 # Every verb a frame reads by its lemma.
 _FRAME_VERBS = (_TRAVEL | _HOSTING | _PARTICIPATE | _PRESENT_AT | _COMING | _ARRIVAL | {"wziąć", "brać", "odbyć", "spotkać"}) - {"wizyta", "udział"}
-# Words between a title and its town: "Burmistrz Miasta i Gminy X".
-_TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "stołecznego"}
-# Offices of the home city when the text names no city or body for them.
-_HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
-# "były burmistrz": a former holder's title in apposition.
-_FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna"}
 # A town hall's departments: a post in one that names no town is the publishing town's ("Dyrektor Wydziału Zdrowia").
 _OWN_OFFICES = {"wydzial", "urzad", "biuro", "kancelaria", "referat", "departament", "gabinet", "zespol"}
-# Posts whose holder stands for the town: their visit is the town's visit too.
-_HEADS_OF_TOWNS = {"prezydent", "burmistrz", "nadburmistrz", "mer", "wójt"}
-# Heads of towns and their deputies named with no town ("burmistrz Jan Kos", "merem miasta X"): whose
-# they are is decided once the whole text is read (DocumentFrames.finish). Polish towns have no mer.
-_BARE_HEADS = {"prezydent", "wiceprezydent", "burmistrz", "wiceburmistrz", "wójt", "mer", "nadburmistrz"}
-_FOREIGN_HEADS = {"mer", "nadburmistrz"}
-# A county's offices: a toponymic adjective after them names the county ("starosta milicki").
-_COUNTY_OFFICES = {"starosta", "wicestarosta"}
-# Offices every town has: the publishing town's only when the title says "Miasta"/"Gminy" and no town.
-_TOWN_OFFICES = {"burmistrz", "wiceburmistrz", "zastępca", "wójt", "sekretarz", "skarbnik"}
 _PARTNER_CUES = [(re.compile(r"partnersk|partnerstw|partner(?:em|a|ze|owi)?\b|bliźniacz", re.I), "partner"),
                  (re.compile(r"zaprzyjaźnion", re.I), "friendly"),
                  (re.compile(r"list(?:u|em)? intencyjn", re.I), "letter-of-intent"),
                  (re.compile(r"memorand|porozumieni", re.I), "memorandum")]
 _ANNIVERSARY = re.compile(r"(\d{1,3})\s*(?:\.|-)\s*(?:rocznic\w*|leci\w*)", re.I)
-
-
-@lru_cache(maxsize=1_000)
-def _usual_heads(town: str | None) -> frozenset[str]:
-    """The title a Polish town's head most likely has: prezydent in a town of 50,000 or more (the law
-    gives it to towns over 100,000 and those that had one before 1990, which are nearly all above
-    50,000), burmistrz or wójt below; none for a town the gazetteer does not know in Poland."""
-    polish = [p for p in place_index().lookup(name_tokens(town)) if p.country == "PL"] if town else []
-    if not polish:
-        return frozenset()
-    return frozenset({"prezydent"} if max(p.population for p in polish) >= 50_000 else {"burmistrz", "wójt"})
 
 
 def _negated(lowers: list[str], lemmas: list[str], k: int) -> bool:
@@ -163,30 +123,6 @@ def _frame_verb(word: str) -> str | None:
     if verb is None or (verb.pos != "inf" and any(a.pos == "subst" for a in readings)):
         return None  # "gości" is the guests as often as the verb: the rules read it in context ("przybyć" is the verb)
     return verb.lemma
-
-
-def _head_post(role: str) -> str:
-    """The office a post is of: "zastępca burmistrza" -> burmistrz, "wiceburmistrz" -> burmistrz."""
-    word = role.split()[-1]
-    word = _role_name(word) or word
-    return word[4:] if word.startswith("wice") and word != "wicestarosta" else word
-
-
-@lru_cache(maxsize=20_000)
-def _role_name(text: str) -> str | None:
-    """The post a word names ("Burmistrza" -> burmistrz); None for other words, verbs included
-    ("przewodniczył" chaired: no post)."""
-    low = text.lower()
-    options = analyses(text)
-    if options and all(a.pos in _VERB_POS for a in options if a.tag != "ign") and any(a.tag != "ign" for a in options):
-        return None
-    for prefix, role in _ROLE_BY_PREFIX:
-        if low.startswith(prefix):
-            if prefix == "mer" and low not in ("mer", "mera", "merem", "merowi", "merze", "merowie", "merzy"):
-                continue
-            return role
-    return None
-
 
 
 def _governor_at(doc, start: int) -> int:
@@ -240,12 +176,6 @@ def _members_of(doc, span, ents) -> bool:
     return False
 
 
-def _county(doc, k) -> str | None:
-    """The county a toponymic adjective names after a starosta's title: "Milicki" -> "Powiat Milicki"."""
-    adjectives = [a.lemma for a in doc_analyses(doc)[k] if a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)]
-    return f"Powiat {adjectives[0][:1].upper()}{adjectives[0][1:]}" if adjectives else None
-
-
 def _country_code(town) -> str | None:
     """A town span's ISO country code: from GeoNames, or from its curated record's country ("niemcy")."""
     if town._.kg_place is not None:
@@ -277,15 +207,6 @@ def _place_after(doc, ents, verb: int) -> bool:
     return any(e.label_ == "CITY" and e.start > verb and _governor(doc, e) in ("w", "we", "do", "na") for e in ents)
 
 
-def _belongs_to(body: str, town: str) -> bool:
-    """Whether a body's or post's name names the town: "Rada Miejska w Miliczu", "Starostwo Milickie" of Milicz."""
-    body_key, town_key = search_key(body), search_key(town).split(" ")[0]  # "Ostrów Wielkopolski": by "ostrow"
-    if body_key == search_key(town):
-        return False
-    stem = town_key[:max(4, len(town_key) - 2)]
-    return len(body_key.split()) > 1 and any(word.startswith(stem) for word in body_key.split()[1:])
-
-
 def _accusative(doc, span) -> bool:
     return any("acc" in a.cases for a in doc_analyses(doc)[span.start])
 
@@ -301,8 +222,7 @@ def _adjective_of(word: str, town: str | None) -> bool:
     return common >= 3 and common >= min(4, len(key) - 2)
 
 
-
-class DocumentFrames:
+class DocumentFrames(PostRules):
     """Sentence-by-sentence relation rules for one document; remembers the last delegation."""
 
     def __init__(self, home: str | None, document, doc, dates, *, extractor: str):
@@ -345,41 +265,6 @@ class DocumentFrames:
             return self.dates[at]
         return None
 
-    def _town_of_post(self, post: tuple[str, str]) -> str | None:
-        """The town an official stands for: the town of its post, or of its town council."""
-        role, of = post
-        if of in self._city_names:
-            return of
-        if search_key(of).startswith("rada "):
-            towns = self._city_names | {n._.kg_name for n in self.doc.spans.get("kg_nested", []) if n.label_ == "CITY"}
-            return next((town for town in sorted(towns) if _belongs_to(of, town)), None)
-        return None
-
-    def _resolve_bare_titles(self) -> None:
-        """ "burmistrz Jan Kos" with no town: the publishing town's, unless its head has another title
-        (named in this text, else the usual one for its size: a city's prezydent means the burmistrz
-        is the partner's) or the title is no Polish office
-        (mer, nadburmistrz); then the one other town its sentence names, else the scene, else the other
-        town the text names most."""
-        home_heads = {_head_post(role) for person, (role, of) in self.person_post.items()
-                      if self.home and search_key(of) == search_key(self.home) and _head_post(role) in _BARE_HEADS}
-        home_heads = home_heads or _usual_heads(self.home)
-        others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
-        pending, self.bare_titles = self.bare_titles, []
-        for person, role, sentence, sentence_towns, scene, partner in pending:
-            if person in self.person_role_of:
-                continue
-            post = _head_post(role)
-            if self.home and not partner and post not in _FOREIGN_HEADS and (not home_heads or post in home_heads):
-                of = self.home
-            elif len(sentence_towns) == 1:
-                of = sentence_towns[0]
-            elif scene and search_key(scene) != search_key(self.home or "") and not partner:
-                of = scene
-            else:
-                of = max(others, key=others.count) if others else None
-            if of:
-                self._role(person, role, of, sentence, "bare-title")
 
     def _lasts_until_weekday(self, low: str) -> None:
         """ "Ta część projektu potrwa do piątku": the visit at the scene ends on that weekday, the first one
@@ -406,7 +291,7 @@ class DocumentFrames:
         if not visitor or not place or search_key(visitor) == search_key(place):
             return
         of = self.person_role_of.get(visitor)
-        if _belongs_to(visitor, place) or (of and (search_key(of) == search_key(place) or _belongs_to(of, place))):
+        if belongs_to(visitor, place) or (of and (search_key(of) == search_key(place) or belongs_to(of, place))):
             return  # the town's own officials and bodies ("Rada Miejska w Miliczu") host, they do not visit it
         if rule not in ("participle", "relative"):  # a visit told in passing is not where the text's events happen
             self.scene = place
@@ -415,18 +300,6 @@ class DocumentFrames:
         self.visits.append({"visitor": visitor, "place": place, "start": when.start if when else None,
                             "end": when.end if when else None, **self._evidence(sentence, rule)})
 
-    def _role(self, person: str, role: str, of: str | None, sentence, rule: str, *, bare: bool = True,
-              partner: bool = False):
-        """A post held; with no `of`, a bare head's title ("burmistrz Jan Kos", not "mer Samorządu") or a
-        partner town's ("burmistrz miasta partnerskiego Jan Kos") waits for the whole text (_resolve_bare_titles)."""
-        if not of:
-            if (bare or partner) and _head_post(role) in _BARE_HEADS:
-                others = sorted({e._.kg_name for e in sentence.ents if e.label_ == "CITY" and e._.kg_name != self.home})
-                self.bare_titles.append((person, role, sentence, others, self.scene, partner))
-            return
-        self.roles.append({"person": person, "role": role, "of": of, **self._evidence(sentence, rule)})
-        self.person_role_of.setdefault(person, of)
-        self.person_post.setdefault(person, (role, of))
 
     def finish(self) -> None:
         """A town's head travels for the town ("Prezydent m.st. Warszawy Rafał Trzaskowski w Paryżu":
@@ -621,7 +494,7 @@ class DocumentFrames:
                 # "delegacja z Brzegu", "delegacja Powiatu Kętrzyńskiego": the town or body right after the word
                 after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4
                          and not any(self.doc[k].lower_ != "się" and doc_analyses(self.doc)[k]
-                                     and all(a.pos in _VERB_POS for a in doc_analyses(self.doc)[k] if a.tag != "ign")
+                                     and all(a.pos in VERB_POS for a in doc_analyses(self.doc)[k] if a.tag != "ign")
                                      for k in range(start + idx + 1, e.start))]  # not "delegacja odwiedziła Teatr X"
                 visitor_city = after[0] if after else None
                 if visitor_city is not None and visitor_city is destination:
@@ -692,10 +565,10 @@ class DocumentFrames:
                     continue  # "podczas wizyty w X prezydent spotkał się z burmistrzem Y": the host
                 if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
                     self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
-            heads = _usual_heads(self.home)
+            heads = usual_heads(self.home)
             unnamed_head = next((k for k in range(start, met if met is not None else sentence.end)
-                                 if doc[k].is_lower and _role_name(doc[k].text) in heads and k + 1 < sentence.end
-                                 and not doc[k + 1].ent_type_ and doc[k + 1].lower_ not in _TOWN_WORDS), None)
+                                 if doc[k].is_lower and role_name(doc[k].text) in heads and k + 1 < sentence.end
+                                 and not doc[k + 1].ent_type_ and doc[k + 1].lower_ not in TOWN_WORDS), None)
             if unnamed_head is not None and self.home:
                 self._visit(self.home, dest_name, when, sentence, "nominal")  # "podczas wizyty w X prezydent…": ours
             return
@@ -754,7 +627,7 @@ class DocumentFrames:
                 continue
             if e._.kg_name == dest_name:
                 continue
-            if e.label_ == "ORG" and ((any(_role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
+            if e.label_ == "ORG" and ((any(role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
                                        and not _members_of(doc, e, ents))
                                       or _governor(doc, e) in ("w", "we")  # "… w chojnickim Urzędzie Gminy": a workplace
                                       or (e.start > 1 and doc[e.start - 1].lower_ in ("z", "ze")
@@ -848,7 +721,7 @@ class DocumentFrames:
         if performer is None or (performer.end < len(doc) and doc[performer.end].lower_ in ("z", "ze", "o", "przed", "pod", "jako")
                                  and performer.end < sentence.end and doc[performer.end + 1].ent_type_ != "CITY"):
             return  # "wystąpił burmistrz z wnioskiem", "orkiestra wystąpiła pod batutą X"
-        local = _belongs_to(performer._.kg_name, self.home or "") or any(
+        local = belongs_to(performer._.kg_name, self.home or "") or any(
             _adjective_of(word.lower(), self.home) for word in performer._.kg_name.split()[:2])
         located = next((e for e in ents if e.label_ == "CITY" and _governor(doc, e) in ("w", "we")), None)
         place = located._.kg_name if located is not None else self.scene or self.home
@@ -981,7 +854,7 @@ class DocumentFrames:
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
             if e.label_ == "ORG" and e.start > 0 and any(
-                    self.doc[k].text in ("-", "–", ",") or _role_name(self.doc[k].text)
+                    self.doc[k].text in ("-", "–", ",") or role_name(self.doc[k].text)
                     for k in range(max(sentence.start, e.start - 2), e.start)):
                 continue  # "Wioletta Rybarczyk - Wydział Promocji", "Dyrektor Wydziału Zdrowia": where one works
             of = self.person_role_of.get(e._.kg_name)
@@ -996,7 +869,7 @@ class DocumentFrames:
         people = [e for e in ents if e.label_ == "PERSON"]
         own = [e for e in people if self.person_role_of.get(e._.kg_name) and self.home
                and (search_key(self.person_role_of[e._.kg_name]) == search_key(self.home)
-                    or _belongs_to(self.person_role_of[e._.kg_name], self.home)
+                    or belongs_to(self.person_role_of[e._.kg_name], self.home)
                     or search_key(self.person_role_of[e._.kg_name]).split()[0] in _OWN_OFFICES)]
         if not people:
             return None
@@ -1005,163 +878,6 @@ class DocumentFrames:
         others = [name for name in self._city_mentions if search_key(name) != search_key(self.home or "")]
         return max(others, key=others.count) if others else None
 
-    def _roles(self, sentence, ents):
-        doc = self.doc
-        previous_of = None
-        for k, e in enumerate(ents):
-            if e.label_ != "PERSON":
-                continue
-            name = e._.kg_name
-            # apposition: "X, Prezydent Miasta Kalisza" / "X - burmistrz Kamieńca"
-            j = e.end
-            crossed = False
-            while j < len(doc) - 1 and (doc[j].is_space or doc[j].text.strip("*") == ""):
-                crossed = crossed or "\n" in doc[j].text or "\n" in doc[j - 1].whitespace_
-                j += 1
-            if crossed and j < len(doc) and _role_name(doc[j].text) and doc[j].text[:1].isupper():
-                # a letter's address block: the name on one line, the title on the next
-                following = doc[j + 1:min(j + 5, len(doc))].ents
-                of_entity = next((o for o in following if o.label_ in ("CITY", "ORG")), None)
-                role = _role_name(doc[j].text)
-                of = of_entity._.kg_name if of_entity else (self.home if role in _HOME_OFFICES else None)
-                self._role(name, role, of, sentence, "address-block")
-                continue
-            phrase = self._title_phrase_before(sentence, ents, e)
-            if phrase is not None:  # "Burmistrz Śmigla - Małgorzata Adamczak"; an apposition may follow too
-                role, of, partner = phrase
-                self._role(name, role, of, sentence, "title-phrase", partner=partner)
-            j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
-            if j + 1 < sentence.end and doc[j].text not in (",", "-", "–"):
-                if _role_name(doc[j].text) and doc[j].is_alpha:
-                    j -= 1  # no separator: "Kai Buchmann Nadburmistrz Nordhausen"
-                elif doc[j].lower_ not in _FORMER or not _role_name(doc[j + 1].text):
-                    j = None  # "były burmistrz Scharnebeck" keeps j on "były"
-            # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
-            title_of_next = j is not None and any(
-                doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
-                and all(doc[m].lower_ in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
-                        or _role_name(doc[m].text) or _county(doc, m) for m in range(j + 2, k))
-                for k in range(j + 2, min(j + 9, sentence.end)))
-            # a plural title ("…Paweł Niewiadomski, radni oraz…") is not one person's
-            plural = j is not None and j + 1 < sentence.end and all(
-                ":pl:" in a.tag for a in doc_analyses(doc)[j + 1] if a.tag != "ign") and doc_analyses(doc)[j + 1]
-            if j is not None and j + 1 < sentence.end and _role_name(doc[j + 1].text) and not title_of_next and not plural:
-                role = _role_name(doc[j + 1].text)
-                of_entity = None
-                for other in ents[k + 1:]:
-                    if other.start > j + 6 or other.label_ == "PERSON":
-                        break
-                    gap = doc[j + 2:other.start]
-                    if any(t.text in (",", ";") or t.lower_ in ("oraz", "i") for t in gap):
-                        break
-                    if other.label_ in ("CITY", "ORG"):
-                        of_entity = other
-                        break
-                phrase = []
-                for token in doc[j + 2:sentence.end]:
-                    if token.is_punct or token.lower_ in ("i", "oraz"):
-                        break
-                    phrase.append(token)
-                # A bare title in a list ("Jana Melniczuk - sekretarz;") continues the previous one's city;
-                # a longer phrase naming no known body gives no `of` rather than a guess.
-                bare = len(phrase) <= 1 and not any(t.text[:1].isupper() for t in phrase)
-                county = _county(doc, j + 2) if role in _COUNTY_OFFICES and j + 2 < sentence.end else None
-                of = of_entity._.kg_name if of_entity else county or (
-                    previous_of if previous_of and bare else
-                    self.home if role in _HOME_OFFICES and (bare or any(t.lower_ == "miasta" for t in phrase)) else None)
-                self._role(name, role, of, sentence, "apposition", bare=bare)
-                previous_of = of
-                continue
-            if phrase is not None:
-                continue
-            # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
-            t = e.start - 1
-            of = None
-            if t > sentence.start and doc[t].text == "," and _role_name(doc[t - 1].text):
-                t -= 1  # "gośćmi wiceprezydenta, Grzegorza Kulawinka"
-            if t >= sentence.start and doc[t].ent_type_ == "ORG":
-                org = next((o for o in ents if o.start <= t < o.end), None)
-                if org is None:
-                    continue
-                of, t = org._.kg_name, org.start - 1
-            chain = t
-            while chain >= sentence.start and doc[chain].lower_ in ("i", ",", "oraz") and chain - 1 >= sentence.start:
-                prior = next((o for o in ents if o.end == chain), None)
-                if prior is None or prior.label_ != "PERSON":
-                    break
-                chain = prior.start - 1
-            if of is None and chain != t and chain >= sentence.start and doc[chain].ent_type_ == "ORG":
-                # "wiceprzewodniczący Rady Miejskiej A i B": the body named before the first of the names
-                org = next((o for o in ents if o.start <= chain < o.end), None)
-                if org is not None:
-                    of, chain = org._.kg_name, org.start - 1
-            title = doc[chain] if chain >= sentence.start else None
-            role = _role_name(title.text) if title is not None and title.is_lower else None
-            if role and name not in self.person_role_of:
-                if of is None and role in _HOME_OFFICES:
-                    of = self.home
-                self._role(name, role, of, sentence, "title")
-
-    def _title_phrase_before(self, sentence, ents, person) -> tuple[str, str | None, bool] | None:
-        """(role, of, whether it is the partner town's) from a title phrase right before a person, capitalised or not:
-        "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Zastępca Burmistrza Gminy Trzebnica Marek
-        Długozima", "burmistrz Martin Mrkos", "Burmistrz Śmigla - Małgorzata Adamczak"."""
-        doc, first = self.doc, sentence.start
-        t = person.start - 1
-        if t >= first and doc[t].text in ("-", "–", ":"):
-            t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
-        while t >= first and (doc[t].lower_ in FORMS_OF_ADDRESS | ACADEMIC_TITLES
-                              or (doc[t].text == "." and t > first and doc[t - 1].lower_ in ACADEMIC_TITLES)):
-            t -= 1  # "Pan dr Holger Vogel", "prof. dr hab. Jan Lis"
-        partner_word = t > first and doc[t - 1].lower_.startswith("partnersk")  # "Burmistrz gminy partnerskiej, Pan…"
-        comma = t > first and doc[t].text == "," and (doc[t - 1].ent_type_ in ("CITY", "ORG") or partner_word)
-        if comma:
-            t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar", "Prezydenta Miasta Leszna, Adam Mytych"
-        qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc[k].lower_ == "ds"), None)
-        if qualifier is not None and all(doc[k].is_lower or doc[k].text == "." for k in range(qualifier, t + 1)):
-            t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
-        of = None
-        if t > first and doc[t].text == "." and not doc[t].ent_type_ and doc[t - 1].ent_type_ in ("CITY", "ORG"):
-            t -= 1  # "burmistrza Włodzimierz Woł. Petro Sahaniuka": the town's abbreviation
-        body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
-        if body is not None:
-            of, t = body._.kg_name, body.start - 1
-        elif t > first and _county(doc, t) and _role_name(doc[t - 1].text) in _COUNTY_OFFICES:
-            of, t = _county(doc, t), t - 1  # "wicestarosta kielecki Zenon Janus": the county's
-        while t >= first and (doc[t].lower_ in _TOWN_WORDS or doc[t].lower_.startswith("partnersk")):
-            t -= 1  # "Burmistrz Miasta i Gminy X", "Burmistrz gminy partnerskiej"
-        k = t
-        while k >= first and t - k < 2 and _role_name(doc[k].text) and doc[k].is_alpha:
-            k -= 1
-        if k == t:
-            return None
-        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
-                and doc[k].lower_ not in FORMS_OF_ADDRESS \
-                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc[k].text):
-            return None  # the end of a longer capitalised name, not a title (but "Panu Burmistrzowi X" is one)
-        before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc[k].text) else k  # "oraz I zastępca …"
-        if comma and before_title >= first and not (doc[before_title].is_alpha and doc[before_title].is_lower):
-            return None  # "A, Przewodniczący Rady X, B", "A - burmistrz X, B": in a list the title after a name is that name's
-        words = [doc[j].text for j in range(k + 1, t + 1)]
-        role = _role_name(words[0])
-        if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
-            role = f"zastępca {words[1].lower()}"
-        # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
-        between = [doc[j].lower_ for j in range(t + 1, person.start)]
-        if qualifier is not None:  # the qualifier's words say what the post is for, not whose it is
-            between = [w for w in between if w in _TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–", ":"}]
-        home_post = role.split()[-1] if role.startswith("zastępca ") else role.split()[0]  # "zastępca prezydenta"
-        town_word = any(w in _TOWN_WORDS for w in between)
-        named_before = next((e for e in ents if e.end == k + 1 and e.label_ == "CITY"), None) if k >= first else None
-        if of is None and town_word and named_before is not None:
-            of = named_before._.kg_name  # "do Balatonfűzfő Burmistrz miasta - Marton Béla": the town just named
-        if of is None and body is None and all(w in _TOWN_WORDS | FORMS_OF_ADDRESS | ACADEMIC_TITLES | {"-", "–", ":", "."}
-                                               for w in between) and (
-                role.split()[0] in _HOME_OFFICES or _role_name(home_post) in _HOME_OFFICES
-                or (town_word and role.split()[0] in _TOWN_OFFICES and _head_post(role) not in _BARE_HEADS)):
-            of = self.home  # ("Burmistrz Miasta" with no town is decided with the whole text: _resolve_bare_titles)
-        partner = of is None and any(w.startswith("partnersk") for w in between)
-        return role, of, partner
 
     def _partnerships(self, sentence, ents, low):
         kind = next((k for pattern, k in _PARTNER_CUES if pattern.search(low)), None)
