@@ -87,11 +87,11 @@ class Extractor:
         dates = sorted(dates + [d for d in relative_days(text, document.date)
                                 if not any(b <= d.begin < e for b, e in spans)], key=lambda d: d.begin)
         title_chars = len(document.title) if document.title and text.startswith(document.title) else 0
-        home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars)
-        self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home)
-        entities = self._entities(doc, document)
-        state = DocumentFrames(home, document, doc, dates, extractor=EXTRACTOR_VERSION)
-        ents = list(doc.ents)
+        ents = list(doc.ents)  # read once: Doc.ents builds its spans anew at every read
+        home = self.home or publishing_town(doc, default=self.default_home, title_chars=title_chars, ents=ents)
+        self.nlp.get_pipe("kgraph_gazetteer").link_generic(doc, home, ents)
+        entities = self._entities(doc, document, ents)
+        state = DocumentFrames(home, document, doc, dates, extractor=EXTRACTOR_VERSION, ents=ents)
         starts = [e.start for e in ents]
         for sentence in doc.sents:
             state.sentence(sentence, ents[bisect_left(starts, sentence.start):bisect_left(starts, sentence.end)])
@@ -108,9 +108,9 @@ class Extractor:
             **{field: _unique(getattr(state, field), keys) for field, keys in _FACT_KEYS.items()},
         }
 
-    def _entities(self, doc, document: Document) -> list[dict]:
+    def _entities(self, doc, document: Document, ents) -> list[dict]:
         found: dict[tuple[str, str], dict] = {}
-        for span in sorted([*doc.ents, *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
+        for span in sorted([*ents, *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
             kind = TYPE_NAMES.get(span.label_)
             name = span._.kg_name
             if not kind or not name:

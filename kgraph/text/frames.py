@@ -225,7 +225,7 @@ def _adjective_of(word: str, town: str | None) -> bool:
 class DocumentFrames(PostRules):
     """Sentence-by-sentence relation rules for one document; remembers the last delegation."""
 
-    def __init__(self, home: str | None, document, doc, dates, *, extractor: str):
+    def __init__(self, home: str | None, document, doc, dates, *, extractor: str, ents=None):
         self.home, self.extractor = home, extractor
         self.document, self.doc, self.dates = document, doc, dates
         self.date_starts = [d.begin for d in dates]
@@ -242,7 +242,8 @@ class DocumentFrames(PostRules):
         # for sentences that name neither ("W obchodach uczestniczyli…", "Wizyta odbyła się 9–12 listopada")
         self.scene: str | None = None
         self.last_when = None  # the last date the text gave, for sentences that take part in what it dated
-        self._city_mentions = [e._.kg_name for e in doc.ents if e.label_ == "CITY"]
+        self.ents = list(doc.ents) if ents is None else ents
+        self._city_mentions = [e._.kg_name for e in self.ents if e.label_ == "CITY"]
         self._city_names = set(self._city_mentions)
         self.place_dates: dict[str, object] = {}
 
@@ -652,7 +653,7 @@ class DocumentFrames(PostRules):
                  if sentence.start <= k < sentence.end and lemmas[k].lower() in COUNTRY_ADJECTIVES}
         if not codes:
             return None
-        towns = {e._.kg_name for e in self.doc.ents if e.label_ == "CITY" and _country_code(e) in codes}
+        towns = {e._.kg_name for e in self.ents if e.label_ == "CITY" and _country_code(e) in codes}
         return towns.pop() if len(towns) == 1 else None
 
     def _exchange_between(self, sentence, ents, noun: int, when) -> bool:

@@ -73,12 +73,12 @@ class Gazetteer:
             self.add(text, "COUNTRY", name, None)
         return self
 
-    def link_generic(self, doc: Doc, home: str | None) -> None:
+    def link_generic(self, doc: Doc, home: str | None, ents=None) -> None:
         """Link bodies named generically ("Rady Miasta") to the publishing town's own, once it is known:
         a curated body, else the town's council or office by its name ("Rada Miejska Śmigla")."""
         if not home:
             return
-        for span in doc.ents:
+        for span in doc.ents if ents is None else ents:
             if span.label_ == "ORG" and span._.kg_id is None:
                 key = search_key(span._.kg_name or "")
                 own = [e for e in self.generic.get(key, ()) if search_key(e[0]) == search_key(home)]

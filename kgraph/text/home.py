@@ -31,15 +31,15 @@ _OWN_OFFICE_WORDS = {"miasta", "gminy", "urząd", "urzędu", "prezydent", "prezy
                      "wójt", "wójta", "starosta", "starosty", "ratusz", "ratusza", "mieszkańcy", "mieszkańców"}
 
 
-def publishing_town(doc, *, default: str | None, title_chars: int = 0) -> str | None:
-    """The Polish town `doc` (a pipeline Doc) most speaks for, else `default`.
+def publishing_town(doc, *, default: str | None, title_chars: int = 0, ents=None) -> str | None:
+    """The Polish town `doc` (a pipeline Doc; `ents` its doc.ents if already read) most speaks for, else `default`.
 
     A town counts once per mention, twice more after a capitalised office word ("Urząd Miasta X",
     "Burmistrz X") and three more in the title (the first `title_chars` characters)."""
     score: Counter[str] = Counter()
     first_seen: dict[str, int] = {}
     # towns inside bodies' names count too: "I Liceum Ogólnokształcące w Nowym Targu"
-    for span in sorted([*doc.ents, *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
+    for span in sorted([*(doc.ents if ents is None else ents), *doc.spans.get("kg_nested", [])], key=lambda s: s.start):
         if span.label_ != "CITY" or not _is_polish(span):
             continue
         name = span._.kg_name

@@ -142,7 +142,7 @@ def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool |
 # store for a pipeline's own data): the name rules read them tens of thousands of times per
 # hundred documents, and both doc._ (an Underscore object per access) and doc[i] (a Token
 # per access) would allocate each time.
-_ANALYSES, _WORDS, _LEMMAS = "kgraph.analyses", "kgraph.words", "kgraph.lemmas"
+_ANALYSES, _WORDS, _LEMMAS, _SHARE = "kgraph.analyses", "kgraph.words", "kgraph.lemmas", "kgraph.polish_share"
 
 
 def doc_analyses(doc: Doc) -> list:
@@ -167,10 +167,16 @@ def morfeusz_component(doc: Doc) -> Doc:
     # token texts in one pass over the doc's strings (a Token object per word costs more than the rest)
     strings = doc.vocab.strings
     words = [strings[orth] for orth in doc.to_array([ORTH]).tolist()] if len(doc) else []
+    counted = known = 0  # for polish_share, in the same pass
     for word in words:
         options = _word_analyses(word)
         found.append(options)
-        lemmas.append(options[0].lemma if options and options[0].tag != "ign" else word)
+        known_word = bool(options) and options[0].tag != "ign"
+        lemmas.append(options[0].lemma if known_word else word)
+        if len(word) > 2 and word.isalpha():
+            counted += 1
+            known += known_word or any(a.tag != "ign" for a in options)
+    doc.user_data[_SHARE] = (counted, known)
     if words:
         doc.from_array([LEMMA], numpy.array([strings.add(lemma) for lemma in lemmas], dtype="uint64"))
     doc.user_data[_ANALYSES], doc.user_data[_WORDS], doc.user_data[_LEMMAS] = found, words, lemmas
@@ -206,12 +212,10 @@ def polish_share(doc: Doc) -> dict:
     Polish news scores about 0.9; German or English about 0.1-0.2, Ukrainian 0 (Morfeusz knows
     no Cyrillic). `polish` is false below one half: the rules then read a language they were not
     written for, and what they find is unreliable."""
-    words = [k for k, word in enumerate(doc_words(doc)) if len(word) > 2 and word.isalpha()]
-    if not words:
+    counted, known = doc.user_data.get(_SHARE, (0, 0))
+    if not counted:
         return {"polish": True, "known_words": None}
-    analyses_of = doc_analyses(doc)
-    known = sum(1 for k in words if any(a.tag != "ign" for a in analyses_of[k]))
-    share = round(known / len(words), 2)
+    share = round(known / counted, 2)
     return {"polish": share >= 0.5, "known_words": share}
 
 

@@ -442,8 +442,9 @@ class NameFinder:
         self.places = {}
         known_countries = countries()
         self.mentioned = set()
-        doc.ents = [e for e in doc.ents if not _first_name_not_place(doc, e)]
-        for span in doc.ents:
+        existing = [e for e in doc.ents if not _first_name_not_place(doc, e)]
+        doc.ents = existing  # (Doc.ents builds its spans anew at every read: read it once)
+        for span in existing:
             taken.update(range(span.start, span.end))
             if span.label_ == "CITY":
                 self.places.update((k, span) for k in range(span.start, span.end))
@@ -477,7 +478,6 @@ class NameFinder:
         for org in spans:
             if org.label_ == "ORG":
                 inside_org.update((k, org) for k in range(org.start, org.end))
-        existing = list(doc.ents)
         nested = [e for e in existing if inside_org.get(e.start) is not None and inside_org.get(e.start) is inside_org.get(e.end - 1)]
         nested_starts = {e.start for e in nested}
         for org in (s for s in spans if s.label_ == "ORG"):
