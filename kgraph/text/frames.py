@@ -329,24 +329,6 @@ class DocumentFrames(PostRules):
 
     # -- rules
     def sentence(self, sentence, ents):
-        # plain strings from the morfeusz component: a Token per word would cost more than the rules
-        lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
-        lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
-        if not _misread_frame_verbs().isdisjoint(lowers):
-            for k, word in enumerate(lowers):
-                verb = _frame_verb(word)
-                if verb is not None:
-                    lemmas[k] = verb  # "uczestniczą": Morfeusz reads the adjective "uczestniczy" first
-        for k in range(len(lowers) - 1):
-            # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
-            # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
-            if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
-                lemmas[k] = _GUEST_AT
-            elif lemmas[k] == "gościć" and (lowers[k + 1] == "u" or (
-                    lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) and self.doc[sentence.start + k + 2].ent_type_ == "CITY")):
-                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu", "gościli u rówieśników": the guests are the subject
-            elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
-                lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         low = self._text(sentence).lower()
         if self.member_list is not None:
             if _LIST_ITEM.match(low):
@@ -365,6 +347,34 @@ class DocumentFrames(PostRules):
             # of the entries before it are not this one's
             self.place_dates.clear()
             self.last_trip = None
+        if not ents and not low.rstrip().endswith(":") and "delegac" not in low:
+            # no names, no facts (but "delegacja szwedzka", a list's "weszli:"): only the days of the visit
+            # told of may move on ("Wizyta odbyła się w dniach 9–12 listopada", "potrwa do piątku")
+            if when is not None and self.scene:
+                lemmas = {lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]}
+                if not lemmas.isdisjoint(("odbyć", "trwać")) and not lemmas.isdisjoint(_VISIT_NOUNS):
+                    self.place_dates[search_key(self.scene)] = when
+            elif when is None and self.scene and self.document.date:
+                self._lasts_until_weekday(low)
+            return
+        # plain strings from the morfeusz component: a Token per word would cost more than the rules
+        lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
+        lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
+        if not _misread_frame_verbs().isdisjoint(lowers):
+            for k, word in enumerate(lowers):
+                verb = _frame_verb(word)
+                if verb is not None:
+                    lemmas[k] = verb  # "uczestniczą": Morfeusz reads the adjective "uczestniczy" first
+        for k in range(len(lowers) - 1):
+            # "gości" is also the genitive plural of "gość"; before "w/we/u" it is the verb, used
+            # intransitively: X "gości w" Y is X's visit to Y, not X hosting someone
+            if lowers[k] in ("gości", "goszczą") and lowers[k + 1] in ("w", "we", "u"):
+                lemmas[k] = _GUEST_AT
+            elif lemmas[k] == "gościć" and (lowers[k + 1] == "u" or (
+                    lowers[k + 1] in ("w", "we") and k + 2 < len(lowers) and self.doc[sentence.start + k + 2].ent_type_ == "CITY")):
+                lemmas[k] = _GUEST_AT  # "gościli w Kaliszu", "gościli u rówieśników": the guests are the subject
+            elif lemmas[k] == "gościć" and any(w in ("delegacja", "goście", "grupa") for w in lowers[k + 1:k + 4]):
+                lemmas[k] = _GUEST_AT  # "w Meppen gościła delegacja z…": the delegation (nominative) was the guest
         self._roles(sentence, ents)
         self._participle_visits(sentence, ents, lowers)
         self._relative_presence(sentence, ents, lemmas, lowers)

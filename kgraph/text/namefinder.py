@@ -453,6 +453,7 @@ class NameFinder:
         n = len(doc)
         # Every name starts with a capital: test the other tokens once here, not in each finder.
         capital = [word[:1].isupper() for word in doc_words(doc)]
+        self.foreign_heads = {k for k, word in enumerate(doc_words(doc)) if capital[k] and _foreign_head_word(word)}
         for k in _shouted_tokens(doc):
             capital[k] = False
         i = 0
@@ -578,7 +579,8 @@ class NameFinder:
             return None
         if _town_noun_before(doc, i):
             return None  # "z gminą Beli Monastir": a town's name, whatever its words
-        if (_place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES) or _abbreviated(doc, end - 1, None):
+        if (_place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES) or (
+                len(doc[end - 1]) <= 4 and _is_unknown(doc, end - 1) and _abbreviated(doc, end - 1, None)):
             known = self._geonames(doc, i, set())
             if known is not None and known[0] >= end:
                 return None  # "w partnerskim Włodzimierzu Wołyńskim", "Włodzimierz Woł.": a town named like a person
@@ -782,8 +784,8 @@ class NameFinder:
         acronym = first.is_upper and first.is_alpha and 2 <= len(first.text) <= 6 \
             and re.fullmatch(r"[IVX]{1,4}", first.text) is None and not _shouted_word(first.text)
         # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
-        words = doc_words(doc)
-        head_at = next((k for k in range(i, min(i + 3, n)) if _foreign_head_word(words[k]) and k not in taken and _is_unknown(doc, k)
+        head_at = None if self.foreign_heads.isdisjoint(range(i, i + 3)) else next((
+            k for k in range(i, min(i + 3, n)) if k in self.foreign_heads and k not in taken and _is_unknown(doc, k)
                         and all(j not in taken and ((_is_cap(doc[j]) and _is_unknown(doc, j))
                                                     or (doc[j].text == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
                                 for j in range(i, k))), None)
