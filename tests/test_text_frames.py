@@ -551,3 +551,20 @@ def test_yesterday_and_today_count_from_the_date_line_only():
     assert [(v["start"], v["end"]) for v in dated["visits"]] == [("2024-09-17", "2024-09-17")]
     _, undated = roles_of("Opole", "Wczoraj w ratuszu prezydent przyjął delegację z Erfurtu.", date="brak daty")
     assert [(v["start"], v["end"]) for v in undated["visits"]] == [(None, None)]
+
+
+@pytest.mark.parametrize("text, role", [
+    ("Opole reprezentują: Jan Sowa - naczelnik Kancelarii Prezydenta Miasta, Anna Lis - skarbnik.",
+     ("Jan Sowa", "naczelnik", "Kancelaria Prezydenta Miasta Opola")),
+    ("W delegacji był Piotr Kos - prezes zarządu spółki Wodociągi Miejskie i Kanalizacja.",
+     ("Piotr Kos", "prezes", "Wodociągi Miejskie i Kanalizacja")),
+])
+def test_bodies_named_after_an_official_or_a_company_noun(text, role):
+    roles, _ = roles_of("Opole", text)
+    assert role in roles
+
+
+def test_a_name_after_a_company_or_ensemble_noun_stops_before_the_next_name():
+    _, record = roles_of("Opole", "Śpiewał chór Retro i Anna Lis, a potem grał zespół Kwiaty i Orkiestra Dęta.")
+    names = {e["name"] for e in record["entities"]}
+    assert {"Retro", "Anna Lis", "Kwiaty", "Orkiestra Dęta"} <= names

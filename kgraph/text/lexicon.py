@@ -118,7 +118,10 @@ def foreign_given_names() -> frozenset[str]:
 
 # A town's own council and office, named without the town: in its own news they are its own.
 TOWN_BODIES = {"rada miejska", "rada miasta", "rada gminy", "rada miasta i gminy", "urzad miasta", "urzad miejski",
-               "urzad gminy", "urzad miasta i gminy"}
+               "urzad gminy", "urzad miasta i gminy", "kancelaria prezydenta miasta", "kancelaria burmistrza miasta",
+               "biuro prezydenta miasta", "gabinet prezydenta miasta", "gabinet burmistrza miasta"}
+# Offices named after the official they serve: "Kancelaria Prezydenta Miasta", "Gabinet Burmistrza".
+OFFICE_HEADS = {"kancelaria", "biuro", "gabinet", "sekretariat"}
 
 # Forms of address before a name, never part of it: "Prezydent Miasta Rzeszowa Pan Tadeusz Ferenc", "Panią Olgę".
 # Degrees and clerical titles between a post and a name: "Burmistrz, Pan dr Holger Vogel", "ks. Jan Lis".

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span
 from kgraph.names import search_key
 from kgraph.text.gazetteer import merge_spans
 from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FOREIGN_ORG_HEADS, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
+                                 OFFICE_HEADS,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
 from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_words, guess_nominatives,
                                     inflect_nominative, token_lemmas, word_lemmas)
@@ -37,7 +38,8 @@ EVENT_NOUNS = {"sesja", "posiedzenie", "obrady", "zgromadzenie", "zjazd", "dzie�
                "gala", "uroczystość", "konferencja", "forum", "spotkanie"}
 # Common nouns after which a group's own name follows as printed: "chór „Retro”", "grupy Arabeska".
 ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
-                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"} | {"muzeum", "galeria", "kino"}
+                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"} | {"muzeum", "galeria", "kino"} \
+    | {"spółka", "firma", "przedsiębiorstwo"}  # "spółki Oświetlenie Uliczne i Drogowe"
 # Venues whose quoted name is named with the noun: muzeum „Wasil Levski” is Muzeum Wasil Levski.
 VENUE_NOUNS = {"muzeum", "galeria", "kino"}
 OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
@@ -756,8 +758,11 @@ class NameFinder:
         end = i
         while end < len(doc) and end not in taken and (
                 (quoted and doc[end].text not in CLOSING_QUOTES and end - i < 8)
-                or (not quoted and (_is_cap(doc[end]) or (doc[end].lower_ in NAME_JOINERS - {".", "n"}
-                                                         and end + 1 < len(doc) and _is_cap(doc[end + 1]))))):
+                or (not quoted and (_is_cap(doc[end]) or (doc[end].lower_ in (NAME_JOINERS - {".", "n"}) | {"i"}
+                                                         and end + 1 < len(doc) and _is_cap(doc[end + 1])
+                                                         and not (doc[end].lower_ == "i" and (  # "Retro i Anna Lis": two
+                                                             _is_given_name(doc, end + 1) or end + 1 in taken
+                                                             or _lemma_in(doc, end + 1, ORG_HEADS | ENSEMBLE_NOUNS))))))):
             end += 1
         if end == i or (quoted and (end >= len(doc) or doc[end].text not in CLOSING_QUOTES)):
             return None
@@ -818,8 +823,10 @@ class NameFinder:
                     and not any(doc[k].lower_ == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
                 break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
             patron = any(doc[k].lower_ == "im" for k in range(max(i, end - 2), end))
+            # "Kancelaria Prezydenta Miasta": an office named after the official it serves
+            served = head_at is not None and end == head_at + 1 and _lemma_in(doc, head_at, OFFICE_HEADS) and token_end.text[:1].isupper()
             if token_end.lower_ in FORMS_OF_ADDRESS or (
-                    _lemma_in(doc, end, TITLES) and not _lemma_in(doc, end, ORG_HEADS) and not patron):
+                    _lemma_in(doc, end, TITLES) and not _lemma_in(doc, end, ORG_HEADS) and not patron and not served):
                 break  # "Wydział Zdrowia Pani Renata…", "Rady Miejskiej Przewodniczący…"
             if token_end.is_digit and doc[end - 1].lower_ not in ("nr", "numer"):
                 break  # "Szkoła Podstawowa nr 18", but not "Rada Miejska w Łodzi 4 …"
