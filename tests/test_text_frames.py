@@ -568,3 +568,18 @@ def test_a_name_after_a_company_or_ensemble_noun_stops_before_the_next_name():
     _, record = roles_of("Opole", "Śpiewał chór Retro i Anna Lis, a potem grał zespół Kwiaty i Orkiestra Dęta.")
     names = {e["name"] for e in record["entities"]}
     assert {"Retro", "Anna Lis", "Kwiaty", "Orkiestra Dęta"} <= names
+
+
+@pytest.mark.parametrize("text, present, absent", [
+    ("Kaliscy radni odwiedzili Kamieniec Podolski.", set(), {("Opole", "Kamieniec Podolski")}),  # another town's adjective
+    ("Opolscy radni odwiedzili Kamieniec Podolski.", {("Opole", "Kamieniec Podolski")}, set()),
+    ("Prezydent Opola wziął udział w obchodach Dni Martina.", {("Opole", "Martin")}, set()),
+    ("Gościem specjalnym był burmistrz Martina Ján Danko.", {("Ján Danko", "Opole"), ("Martin", "Opole")}, set()),
+    ("Uczniowie byli dziś gośćmi burmistrza Erfurtu Jana Kohla.", set(), {("Jan Kohl", "Opole")}),
+    ("Mer Kaliningradu Aleksandr Jaroszuk spotkał się z prezydentem. Zaprosiłem mera Kaliningradu, by odwiedził Opole "
+     "– mówi prezydent.", {("Aleksandr Jaroszuk", "Opole")}, set()),
+])
+def test_towns_and_people_standing_for_them(text, present, absent):
+    _, record = roles_of("Opole", text)
+    found = {(v["visitor"], v["place"]) for v in record["visits"]}
+    assert present <= found and not (absent & found)

@@ -24,7 +24,7 @@ from functools import lru_cache
 from kgraph.names import search_key
 from kgraph.text.lexicon import COUNTRY_ADJECTIVES, TOWN_NOUNS, countries
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
-from kgraph.text.posts import TOWN_WORDS, VERB_POS, PostRules, belongs_to, role_name, usual_heads
+from kgraph.text.posts import TOWN_WORDS, VERB_POS, PostRules, belongs_to, head_post, role_name, usual_heads
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
 
@@ -56,6 +56,13 @@ _WEEKDAYS = ["poniedziałku", "wtorku", "środy", "czwartku", "piątku", "soboty
 _UNTIL_WEEKDAY = re.compile(r"\b(potrwa\w*|trwał\w*)\s+(?:\w+\s+)?do\s+(" + "|".join(_WEEKDAYS) + r")\b")
 # A visit that did not happen: called off, put off.
 _CALLED_OFF = re.compile(r"\b(?:odwołan\w*|odwoła(?:no|ła|ł|li)|przełożon\w*|nie doszł\w* do skutku|nie odbęd\w*|nie odbył\w*)")
+# "Gościem był X", "Gośćmi specjalnymi byli X i Y": guests named (not "byli gośćmi X", X the host).
+_GUESTS_WERE = re.compile(r"\bgoś(?:ciem|ćmi)\b(?:\s+\w+){0,2}?\s+(?:był|była|byli|były)\b")
+# A town's heads: "Prezydent Kalisza" stands for Kalisz.
+_TOWN_HEADS = {"prezydent", "burmistrz", "wójt", "mer", "nadburmistrz"}
+# Festivals named after a town: "Dni Martina", "urodziny Kalisza", "Święto Miasta Hamm".
+_FESTIVALS = {"dni", "dniach", "dniami", "dniom", "święta", "święcie", "świętu", "urodzin", "urodzinach", "urodzinami",
+              "jubileuszu", "jubileuszem"}
 # Prepositions before a town: a town after one is no verb's object.
 _PREPOSITIONS = {"z", "ze", "do", "od", "w", "we", "na", "dla", "u", "przez", "o", "po", "przy", "nad", "pod", "za"}
 # Nouns of a visit: a sentence with one of them and a date dates the visit told of.
@@ -188,6 +195,15 @@ def _codes_by_key() -> dict[str, str]:
     return {search_key(name): code for name, code in countries().values()}
 
 
+def _festival_of(doc, town) -> bool:
+    """Whether a town is named as the one whose festival it is: "Dni Martina", "Dni Miasta Hamm",
+    "urodzinach Kalisza", "Święta Miasta Erfurt"."""
+    k = town.start - 1
+    if k > 0 and doc[k].lower_ in ("miasta", "gminy"):
+        k -= 1
+    return k >= 0 and doc[k].lower_ in _FESTIVALS
+
+
 def _coordinated(doc, first, places) -> list:
     """The places coordinated after `first` ("Hamm, Martin i Łowecz"), `first` not among them."""
     found, last = [], first
@@ -213,7 +229,7 @@ def _accusative(doc, span) -> bool:
 
 def _adjective_of(word: str, town: str | None) -> bool:
     """Whether `word` is the town's adjective: "śmigielska" of Śmigiel, "kaliska" of Kalisz, "raciborska" of Racibórz."""
-    if not town or not re.search(r"(sk|ck|ńsk)\w+$", word):
+    if not town or not re.search(r"(sk|ck|sc|cc)\w*$", word):  # "kaliska", "kaliscy", "śmigielscy"
         return False
     stem, key = search_key(word), search_key(town)
     common = 0
@@ -438,10 +454,31 @@ class DocumentFrames(PostRules):
                 if e.label_ == "PERSON" or (e.label_ == "CITY" and e.start < sentence.start + 3
                                             and _governor(self.doc, e) not in ("w", "we", "do", "z", "ze")):
                     self._visit(e._.kg_name, place, trip_when, sentence, "delegation-members")
+        elif travel_at is None and _GUESTS_WERE.search(low):
+            self._guests_were(sentence, ents, when)
         elif delegation or travel_at is not None or home_named or not _HOSTING.isdisjoint(lemmas):
             self._visits(sentence, ents, lemmas, low, when, travel_at, delegation)
         if low.rstrip().endswith(":") and (_MEMBERS.search(low) or any(lemma in _LIST_VERBS for lemma in lemmas)):
             self._open_member_list(sentence, ents, when, trip, home_named)
+
+    def _guests_were(self, sentence, ents, when) -> None:
+        """ "Gościem specjalnym był burmistrz Martina Ján Danko", "Gośćmi byli uczniowie z Erfurtu": the guests
+        were at the place the sentence names, else the scene, else the publishing town."""
+        doc = self.doc
+        # not what a relative clause tells of them: "Gościem był Jan Kowal, który w Opolu mieszka"
+        clause_end = next((k for k in range(sentence.start, sentence.end) if doc[k].lower_ in _RELATIVE), sentence.end)
+        ents = [e for e in ents if e.end <= clause_end]
+        located = next((e for e in ents if e.label_ == "CITY" and _governor(doc, e) in ("w", "we", "na")), None)
+        place = located._.kg_name if located is not None else self.scene or self.home
+        if place is None:
+            return
+        for e in ents:
+            of = self.person_role_of.get(e._.kg_name)
+            if e is located or (of is not None and (search_key(of) == search_key(place) or belongs_to(of, place))):
+                continue  # the hosts
+            if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
+                self._visit(e._.kg_name, place, when, sentence, "hosted-person" if e.label_ == "PERSON" else
+                            "hosted-city" if e.label_ == "CITY" else "hosted-org")
 
     def _open_member_list(self, sentence, ents, when, trip, home_named) -> None:
         """ "Gminę X podczas wizyty w Y reprezentowali:", "W skład delegacji weszli:": the lines after it
@@ -589,6 +626,12 @@ class DocumentFrames(PostRules):
             # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
             # without a city is the publishing city's own
             dest_name = self.home
+        if dest_name is None and lemmas[travel_at] in _PARTICIPATE:
+            # "wziął udział w obchodach Dni Martina": a town's own festival is held in that town
+            festival = next((e for e in places if e.start > start + travel_at and e._.kg_name != self.home
+                             and _festival_of(doc, e)), None)
+            if festival is not None:
+                destination, dest_name = festival, festival._.kg_name
         if dest_name is None and lemmas[travel_at] in _PARTICIPATE and places:
             # "A, przewodniczący Rady Miejskiej w Łodzi, 4 maja w Stuttgarcie wziął udział w…": the place before the verb
             located = [e for e in places if e.start < start + travel_at and _governor(doc, e) in ("w", "we")]
@@ -626,6 +669,12 @@ class DocumentFrames(PostRules):
             # "Marton Béla, który w czerwcu odwiedził Śmigiel": the relative pronoun's antecedent travelled
             antecedent = [e for e in subjects if e.end <= relative and e.label_ in ("PERSON", "ORG")]
             subjects = antecedent[-1:]
+        elif not subjects and dest_name != self.home and self.home and any(
+                _adjective_of(doc[k].lower_, self.home) and doc[k + 1].lower_.startswith(_GROUP_NOUNS + ("radn", "samorządow", "goście"))
+                for k in range(clause, verb - 1)):
+            self._visit(self.home, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")  # "Kaliscy radni odwiedzili X"
+            self.last_trip = (dest_name, when)
+            return
         elif not subjects and lemmas[travel_at] in _ARRIVAL:
             # the subject after the verb: "przyjechał burmistrz Jan Nowak", "przebywała delegacja z X"
             subjects = [e for e in ents if e.start > verb and e is not destination
@@ -634,7 +683,8 @@ class DocumentFrames(PostRules):
                              or (e.label_ == "ORG" and _members_of(doc, e, ents)))]  # "udali się uczniowie Gimnazjum nr 1"
         for e in subjects:
             if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") and _governor(doc, e) not in ("z", "ze") \
-                    and not doc[e.start - 1].lower_.startswith("przedstawic"):
+                    and not doc[e.start - 1].lower_.startswith("przedstawic") \
+                    and role_name(doc[e.start - 1].text) not in _TOWN_HEADS:  # "Prezydent Kalisza wziął udział": the town
                 continue
             if e._.kg_name == dest_name:
                 continue
@@ -645,6 +695,14 @@ class DocumentFrames(PostRules):
                                           and doc[e.start - 2].ent_type_ == "PERSON")):  # "Anna Kowal z Urzędu Gminy"
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
+            if e.label_ == "CITY" and role_name(doc[e.start - 1].text) in _TOWN_HEADS:
+                # "mera Kaliningradu, by odwiedził Elbląg": the head the text named before ("mer Kaliningradu
+                # Aleksandr Jaroszuk") travelled
+                post = role_name(doc[e.start - 1].text)
+                holder = next((person for person, (role, of) in self.person_post.items()
+                               if of == e._.kg_name and head_post(role) == post and not role.startswith("zastępca")), None)
+                if holder is not None:
+                    self._visit(holder, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
         self.last_trip = (dest_name, when) if subjects else self.last_trip
 
     def _town_in_country_gone_to(self, ents, exclude: set[str]):
