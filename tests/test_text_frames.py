@@ -428,6 +428,7 @@ def test_a_verb_morfeusz_first_reads_as_an_adjective():
 @pytest.mark.parametrize("text, present, absent", [
     ("W koncercie noworocznym wystąpiła Anna Lis, sopranistka z Genewy.", {("Anna Lis", "Opole")}, set()),
     ("W Erfurcie wystąpił także Chór Kameralny Cantus.", {("Chór Kameralny Cantus", "Erfurt")}, set()),
+    ("Orkiestra Dęta z Hamm dała koncert na opolskim rynku.", {("Orkiestra Dęta", "Opole")}, set()),
     # the town's own orchestra at home; a councillor's motion; a conductor is no performer named after the verb
     ("W koncercie wystąpiła Orkiestra Opolska.", set(), {("Orkiestra Opolska", "Opole")}),
     ("Na sesji wystąpił Jan Sowa z wnioskiem o nagrodę.", set(), {("Jan Sowa", "Opole")}),

@@ -776,17 +776,21 @@ class DocumentFrames(PostRules):
         """A performer at the scene: "W koncercie wystąpiła Anna Lis, sopranistka z Genewy". The place is the
         town the sentence puts it in, else the scene, else the publishing town; the publishing town's own
         ensembles at home are hosts."""
-        if _PERFORMING.isdisjoint(lemmas):  # most sentences
+        given = next((k for k in range(len(lemmas) - 1) if lemmas[k] == "dać" and "koncert" in lemmas[k + 1:k + 3]), None)
+        if _PERFORMING.isdisjoint(lemmas) and given is None:  # most sentences
             return
         doc, start = self.doc, sentence.start
-        at = next((k for k, lemma in enumerate(lemmas) if lemma in _PERFORMING and not _negated(lowers, lemmas, k)), None)
+        at = given if given is not None else next(  # "Orkiestra Dęta z Hamm dała koncert": like "zagrała"
+            (k for k, lemma in enumerate(lemmas) if lemma in _PERFORMING and not _negated(lowers, lemmas, k)), None)
         if at is None:
             return
         # the performer right after the verb ("wystąpiła także Anna Lis"), the verb's subject
         performer = next((e for e in ents if e.label_ in ("PERSON", "ORG") and 0 < e.start - (start + at) <= 2
                           and all(doc[k].lower_ in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))),
-                         None) or next((e for e in ents if e.label_ == "ORG" and e.end == start + at
-                                        and _governor(doc, e) not in _PREPOSITIONS), None)  # "chór Canto wystąpił"
+                         None) or next((e for e in ents if e.label_ == "ORG" and _governor(doc, e) not in _PREPOSITIONS and (
+                                            e.end == start + at or any(  # "chór Canto wystąpił", "Orkiestra z Hamm dała"
+                                                t.label_ == "CITY" and t.end == start + at and t.start == e.end + 1
+                                                and doc[e.end].lower_ in ("z", "ze") for t in ents))), None)
         if performer is None or (performer.end < len(doc) and doc[performer.end].lower_ in ("z", "ze", "o", "przed", "pod", "jako")
                                  and performer.end < sentence.end and doc[performer.end + 1].ent_type_ != "CITY"):
             return  # "wystąpił burmistrz z wnioskiem", "orkiestra wystąpiła pod batutą X"
