@@ -776,7 +776,8 @@ class DocumentFrames(PostRules):
         """A performer at the scene: "W koncercie wystąpiła Anna Lis, sopranistka z Genewy". The place is the
         town the sentence puts it in, else the scene, else the publishing town; the publishing town's own
         ensembles at home are hosts."""
-        given = next((k for k in range(len(lemmas) - 1) if lemmas[k] == "dać" and "koncert" in lemmas[k + 1:k + 3]), None)
+        given = next((k for k in range(len(lemmas) - 1) if lemmas[k] == "dać" and "koncert" in lemmas[k + 1:k + 3]),
+                     None) if "koncert" in lemmas else None
         if _PERFORMING.isdisjoint(lemmas) and given is None:  # most sentences
             return
         doc, start = self.doc, sentence.start
