@@ -24,7 +24,7 @@ from functools import lru_cache
 from kgraph.names import search_key
 from kgraph.text.lexicon import COUNTRY_ADJECTIVES, TOWN_NOUNS, countries
 from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
-from kgraph.text.posts import TOWN_WORDS, VERB_POS, PostRules, belongs_to, head_post, role_name, usual_heads
+from kgraph.text.posts import TOWN_HEADS, TOWN_WORDS, VERB_POS, PostRules, belongs_to, head_post, role_name, usual_heads
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
 
@@ -58,8 +58,6 @@ _UNTIL_WEEKDAY = re.compile(r"\b(potrwa\w*|trwał\w*)\s+(?:\w+\s+)?do\s+(" + "|"
 _CALLED_OFF = re.compile(r"\b(?:odwołan\w*|odwoła(?:no|ła|ł|li)|przełożon\w*|nie doszł\w* do skutku|nie odbęd\w*|nie odbył\w*)")
 # "Gościem był X", "Gośćmi specjalnymi byli X i Y": guests named (not "byli gośćmi X", X the host).
 _GUESTS_WERE = re.compile(r"\bgoś(?:ciem|ćmi)\b(?:\s+\w+){0,2}?\s+(?:był|była|byli|były)\b")
-# A town's heads: "Prezydent Kalisza" stands for Kalisz.
-_TOWN_HEADS = {"prezydent", "burmistrz", "wójt", "mer", "nadburmistrz"}
 # Festivals named after a town: "Dni Martina", "urodziny Kalisza", "Święto Miasta Hamm".
 _FESTIVALS = {"dni", "dniach", "dniami", "dniom", "święta", "święcie", "świętu", "urodzin", "urodzinach", "urodzinami",
               "jubileuszu", "jubileuszem"}
@@ -684,7 +682,7 @@ class DocumentFrames(PostRules):
         for e in subjects:
             if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") and _governor(doc, e) not in ("z", "ze") \
                     and not doc[e.start - 1].lower_.startswith("przedstawic") \
-                    and role_name(doc[e.start - 1].text) not in _TOWN_HEADS:  # "Prezydent Kalisza wziął udział": the town
+                    and role_name(doc[e.start - 1].text) not in TOWN_HEADS:  # "Prezydent Kalisza wziął udział": the town
                 continue
             if e._.kg_name == dest_name:
                 continue
@@ -695,7 +693,7 @@ class DocumentFrames(PostRules):
                                           and doc[e.start - 2].ent_type_ == "PERSON")):  # "Anna Kowal z Urzędu Gminy"
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
-            if e.label_ == "CITY" and role_name(doc[e.start - 1].text) in _TOWN_HEADS:
+            if e.label_ == "CITY" and role_name(doc[e.start - 1].text) in TOWN_HEADS:
                 # "mera Kaliningradu, by odwiedził Elbląg": the head the text named before ("mer Kaliningradu
                 # Aleksandr Jaroszuk") travelled
                 post = role_name(doc[e.start - 1].text)

@@ -36,12 +36,13 @@ FOREIGN_LETTERS = r"[äöüßőűáéíúýčďěňřšťžůàèìòùâêîô�
 # Events named after the body that holds them: "Uroczysta Sesja Rady Miejskiej X" names the council too.
 EVENT_NOUNS = {"sesja", "posiedzenie", "obrady", "zgromadzenie", "zjazd", "dzień", "święto", "obchody", "jubileusz",
                "gala", "uroczystość", "konferencja", "forum", "spotkanie"}
-# Common nouns after which a group's own name follows as printed: "chór „Retro”", "grupy Arabeska".
-ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
-                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret"} | {"muzeum", "galeria", "kino"} \
-    | {"spółka", "firma", "przedsiębiorstwo"}  # "spółki Oświetlenie Uliczne i Drogowe"
 # Venues whose quoted name is named with the noun: muzeum „Wasil Levski” is Muzeum Wasil Levski.
 VENUE_NOUNS = {"muzeum", "galeria", "kino"}
+# Common nouns after which a body's own name follows as printed: "chór „Retro”", "grupy Arabeska",
+# "spółki Oświetlenie Uliczne i Drogowe".
+ENSEMBLE_NOUNS = {"chór", "zespół", "grupa", "orkiestra", "kapela", "teatr", "stowarzyszenie", "fundacja", "klub",
+                  "formacja", "kwartet", "kwintet", "trio", "duet", "balet", "kabaret", "spółka", "firma",
+                  "przedsiębiorstwo", *VENUE_NOUNS}
 OPENING_QUOTES, CLOSING_QUOTES = {"„", "\"", "«", "“"}, {"”", "\"", "»", "“"}
 # Words before a river's or lake's name: it is no town.
 _WATER_CUES = {"nad", "dopływ", "dopływu", "rzeka", "rzeki", "rzeką", "rzekę", "rzece", "jezioro", "jeziora", "jeziorem"}
@@ -411,8 +412,7 @@ def _abbreviated(doc, k, word: str | None) -> bool:
 
 # A capital after a small letter inside a word: how brands are spelt, not places.
 _MIXED_CASE = re.compile(r"[a-ząćęłńóśźż][A-ZĄĆĘŁŃÓŚŹŻ]")
-
-
+# A long word in capitals: a text with none has no shouted headline.
 _SHOUT = re.compile(r"\b[A-ZĄĆĘŁŃÓŚŹŻ]{7,}\b")
 
 

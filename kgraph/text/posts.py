@@ -16,7 +16,7 @@ from kgraph.text.lexicon import ACADEMIC_TITLES, FORMS_OF_ADDRESS
 from kgraph.text.morphology import analyses, doc_analyses
 from kgraph.text.places import name_tokens, place_index
 
-__all__ = ["PostRules", "role_name", "head_post", "usual_heads", "belongs_to", "VERB_POS", "TOWN_WORDS"]
+__all__ = ["PostRules", "role_name", "head_post", "usual_heads", "belongs_to", "VERB_POS", "TOWN_WORDS", "TOWN_HEADS"]
 
 # Parts of speech of verbs: a word read only as one names no post.
 VERB_POS = {"fin", "praet", "inf", "impt", "imps", "pcon", "pant", "bedzie", "ger", "pact"}
@@ -39,6 +39,8 @@ TOWN_WORDS = {"miasta", "gminy", "miasta i gminy", "powiatu", "m.", "st.", "sto�
 _HOME_OFFICES = {"prezydent", "wiceprezydent", "radny", "radna", "sekretarz", "skarbnik", "przewodniczący", "naczelnik"}
 # "były burmistrz": a former holder's title in apposition.
 _FORMER = {"były", "była", "byli", "obecny", "obecna", "ówczesny", "ówczesna"}
+# A town's heads: their post stands for the town ("Prezydent Kalisza wziął udział": Kalisz took part).
+TOWN_HEADS = {"prezydent", "burmistrz", "wójt", "mer", "nadburmistrz"}
 # Heads of towns and their deputies named with no town ("burmistrz Jan Kos", "merem miasta X"): whose
 # they are is decided once the whole text is read (DocumentFrames.finish). Polish towns have no mer.
 _BARE_HEADS = {"prezydent", "wiceprezydent", "burmistrz", "wiceburmistrz", "wójt", "mer", "nadburmistrz"}
