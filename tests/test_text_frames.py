@@ -425,18 +425,15 @@ def test_a_verb_morfeusz_first_reads_as_an_adjective():
     assert ("TaKT Strings", "Opole") in {(v["visitor"], v["place"]) for v in record["visits"]}
 
 
-@pytest.mark.parametrize("text, present, absent", [
+# Visits (home Opole): performers at the scene.
+PERFORMERS = [
     ("W koncercie noworocznym wystąpiła Anna Lis, sopranistka z Genewy.", {("Anna Lis", "Opole")}, set()),
     ("W Erfurcie wystąpił także Chór Kameralny Cantus.", {("Chór Kameralny Cantus", "Erfurt")}, set()),
     ("Orkiestra Dęta z Hamm dała koncert na opolskim rynku.", {("Orkiestra Dęta", "Opole")}, set()),
     # the town's own orchestra at home; a councillor's motion; a conductor is no performer named after the verb
     ("W koncercie wystąpiła Orkiestra Opolska.", set(), {("Orkiestra Opolska", "Opole")}),
     ("Na sesji wystąpił Jan Sowa z wnioskiem o nagrodę.", set(), {("Jan Sowa", "Opole")}),
-])
-def test_performers_at_the_scene(text, present, absent):
-    _, record = roles_of("Opole", text)
-    found = {(v["visitor"], v["place"]) for v in record["visits"]}
-    assert present <= found and not (absent & found)
+]
 
 
 def test_a_towns_abbreviated_second_word_and_the_title_before_it():
@@ -523,7 +520,8 @@ def test_who_tells_of_a_visit_did_not_make_it():
     assert not any(v[0] == "Anna Lis" for v in visits)
 
 
-@pytest.mark.parametrize("text, present, absent", [
+# Visits (home Opole): hosting, travel to a country, the head met abroad.
+MORE_VISIT_FRAMES = [
     ("Delegacja z Opola odwiedziła partnerskie miasto Martin na Słowacji.", {("Opole", "Martin")}, set()),
     ("Goście z Erfurtu zostali przyjęci w ratuszu przez prezydenta.", {("Erfurt", "Opole")}, set()),
     ("Prezydent Jan Sowa przyjął gości z Erfurtu.", {("Erfurt", "Opole")}, set()),
@@ -535,11 +533,7 @@ def test_who_tells_of_a_visit_did_not_make_it():
     ("Opolski chór Canto wystąpił na festiwalu w Erfurcie.", {("Canto", "Erfurt")}, set()),
     ("Z ramienia miasta partnerskiego w uroczystości udział wziął zastępca burmistrza Hamm Jan Wolf.",
      {("Jan Wolf", "Opole"), ("Hamm", "Opole")}, set()),
-])
-def test_more_visit_frames(text, present, absent):
-    _, record = roles_of("Opole", text)
-    found = {(v["visitor"], v["place"]) for v in record["visits"]}
-    assert present <= found and not (absent & found)
+]
 
 
 def test_a_big_towns_burmistrz_met_abroad_is_the_hosts():
@@ -571,7 +565,8 @@ def test_a_name_after_a_company_or_ensemble_noun_stops_before_the_next_name():
     assert {"Retro", "Anna Lis", "Kwiaty", "Orkiestra Dęta"} <= names
 
 
-@pytest.mark.parametrize("text, present, absent", [
+# Visits (home Opole): towns and the people who stand for them.
+STANDING_FOR_TOWNS = [
     ("Kaliscy radni odwiedzili Kamieniec Podolski.", set(), {("Opole", "Kamieniec Podolski")}),  # another town's adjective
     ("Opolscy radni odwiedzili Kamieniec Podolski.", {("Opole", "Kamieniec Podolski")}, set()),
     ("Prezydent Opola wziął udział w obchodach Dni Martina.", {("Opole", "Martin")}, set()),
@@ -579,8 +574,11 @@ def test_a_name_after_a_company_or_ensemble_noun_stops_before_the_next_name():
     ("Uczniowie byli dziś gośćmi burmistrza Erfurtu Jana Kohla.", set(), {("Jan Kohl", "Opole")}),
     ("Mer Kaliningradu Aleksandr Jaroszuk spotkał się z prezydentem. Zaprosiłem mera Kaliningradu, by odwiedził Opole "
      "– mówi prezydent.", {("Aleksandr Jaroszuk", "Opole")}, set()),
-])
-def test_towns_and_people_standing_for_them(text, present, absent):
+]
+
+
+@pytest.mark.parametrize("text, present, absent", PERFORMERS + MORE_VISIT_FRAMES + STANDING_FOR_TOWNS)
+def test_visits_in_the_publishing_towns_news(text, present, absent):
     _, record = roles_of("Opole", text)
     found = {(v["visitor"], v["place"]) for v in record["visits"]}
     assert present <= found and not (absent & found)
