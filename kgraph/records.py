@@ -22,7 +22,7 @@ from kgraph.errors import RecordError
 from kgraph.vocab import partnership_kind_ids, role_ids
 
 __all__ = [
-    "PartialDate", "Place", "Organisation", "Post", "Person", "Event", "Partnership",
+    "PartialDate", "Labels", "Place", "Organisation", "Post", "Person", "Event", "Partnership",
     "Document", "Records", "load_records", "parse_date", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
 ]
 
@@ -96,8 +96,30 @@ class Evidence:
     end: int | None = None
 
 
-@dataclass
-class Place:
+class Labels(dict):
+    """A record's names by language. Read-only, like every field of a record: a record never changes once
+    made (an edit makes a new one, with dataclasses.replace), so an incremental build can keep each record's
+    digest for as long as the record lives (kgraph.incremental.record_digests)."""
+    __slots__ = ()
+
+    def _read_only(self, *args, **kwargs):
+        raise TypeError("a record's labels are read-only: make a new record, "
+                        "dataclasses.replace(record, labels={...})")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _read_only
+
+    def __reduce__(self):
+        return Labels, (dict(self),)
+
+
+class _Labelled:
+    def __post_init__(self):
+        if type(self.labels) is not Labels:
+            object.__setattr__(self, "labels", Labels(self.labels))
+
+
+@dataclass(frozen=True)
+class Place(_Labelled):
     id: str
     type: str
     labels: dict[str, str]
@@ -113,8 +135,8 @@ class Place:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
-class Organisation:
+@dataclass(frozen=True)
+class Organisation(_Labelled):
     id: str
     labels: dict[str, str]
     where: Where
@@ -126,7 +148,7 @@ class Organisation:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Post:
     role: str
     of: str
@@ -139,8 +161,8 @@ class Post:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
-class Person:
+@dataclass(frozen=True)
+class Person(_Labelled):
     id: str
     labels: dict[str, str]
     where: Where
@@ -153,8 +175,8 @@ class Person:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
-class Event:
+@dataclass(frozen=True)
+class Event(_Labelled):
     id: str
     type: str
     labels: dict[str, str]
@@ -172,7 +194,7 @@ class Event:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
+@dataclass(frozen=True)
 class Partnership:
     id: str
     between: tuple[str, str]
@@ -184,8 +206,8 @@ class Partnership:
     evidence: tuple[Evidence, ...] = ()
 
 
-@dataclass
-class Document:
+@dataclass(frozen=True)
+class Document(_Labelled):
     id: str
     type: str
     labels: dict[str, str]
@@ -215,6 +237,11 @@ class Records:
     events: list[Event] = field(default_factory=list)
     partnerships: list[Partnership] = field(default_factory=list)
     documents: list[Document] = field(default_factory=list)
+
+    def __getstate__(self):
+        # a copy or a pickle takes the records, not what this object keeps about them (an index, the
+        # digests of kgraph.incremental): those name this object's record objects
+        return {name: value for name, value in self.__dict__.items() if not name.startswith("_")}
 
     def all(self):
         for group in (self.places, self.organisations, self.people, self.events, self.partnerships, self.documents):
