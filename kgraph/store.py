@@ -107,11 +107,18 @@ def _storage_error(error: BaseException) -> StoreError:
     return StoreError(f"the store rejected the graph's N-Quads ({text}); this is a kgraph bug, please report it")
 
 
+PIPE_BYTES = 1 << 20
+
+
 def _load_while_producing(db: ox.Store, produce: Callable[[QuadStream], dict | None]) -> tuple[str, dict]:
     """Run `produce` (which writes N-Quads into a QuadStream) while pyoxigraph's bulk loader
     parses them from a pipe in another thread: the loader runs in Rust without the GIL, so
     generating the lines and loading them overlap. Returns (sha256 hex, what produce returned)."""
     read_fd, write_fd = os.pipe()
+    try:  # a pipe of 1 MiB (Linux's largest without privileges), not 64 KiB: fewer stalls on either side
+        fcntl.fcntl(write_fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):
+        pass  # another system, or a lower limit: the default pipe works, a little slower
     failure: list[BaseException] = []
 
     def load():
