@@ -110,13 +110,14 @@ class CuratedFacts:
 
 
 def add_extracted_graph(add, extractions: list[dict], records: Records,
-                        minter: IriMinter, iri: dict[str, URIRef]) -> tuple[ExtractedStats, list[tuple]]:
+                        minter: IriMinter, iri: dict[str, URIRef]) -> tuple[ExtractedStats, list[tuple], list[tuple]]:
     """Add the facts of `extractions` through `add(s, p, o)` (kgraph.terms.quad_adder); also returns the visits for the date
-    index as (event, start, end, not_after, place, visitors) tuples."""
+    index as (event, start, end, not_after, place, visitors) tuples, and the posts for the post index as (post, role id,
+    start, end) tuples."""
     stats = ExtractedStats()
     curated = CuratedFacts(records, iri)
     roles, kinds = set(role_ids()), set(partnership_kind_ids())
-    indexed_events = []
+    indexed_events, indexed_posts = [], []
 
     def provenance(node: URIRef, document: URIRef, agent: URIRef, evidence: dict):
         add(node, DCTERMS.source, document)
@@ -231,6 +232,7 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
                 add(post, KGO.attestedOn, literal_for_date(doc_date))
                 add(post, KGO.periodStart, day_literal(doc_date.first_day()))
                 add(post, KGO.periodEnd, day_literal(doc_date.last_day()))
+                indexed_posts.append((post, role_id, doc_date.first_day(), doc_date.last_day()))
             provenance(post, document, agent, role.get("evidence") or {})
             stats.added["roles"] += 1
 
@@ -255,4 +257,4 @@ def add_extracted_graph(add, extractions: list[dict], records: Records,
             provenance(node, document, agent, claim.get("evidence") or {})
             stats.added["partnerships"] += 1
 
-    return stats, indexed_events
+    return stats, indexed_events, indexed_posts

@@ -40,8 +40,8 @@ from rdflib import URIRef
 import kgraph.quads
 from kgraph.bulk import can_fork_workers, forked_map
 from kgraph.quads import (
-    KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, write_bucket,
-    write_event_entries,
+    KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, post_period,
+    write_bucket, write_event_entries, write_post_entries,
 )
 from kgraph.extracted import add_extracted_graph
 from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX_GRAPH, KGI, KGO, ORG, RDF
@@ -64,7 +64,7 @@ FULL_BUILD_SHARE = 0.25
 _C, _E, _I = (ox.NamedNode(str(g)) for g in (CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH))
 _POST_OF, _BETWEEN, _MEMBER, _VISITOR = (ox.NamedNode(str(p)) for p in (KGO.postOf, KGO.between, ORG.member, KGO.visitor))
 _ENTRY, _END_DAY, _SORT_DAY, _SOURCE = (ox.NamedNode(str(p)) for p in (KGI.entry, KGI.endDay, KGI.sortDay, DCTERMS.source))
-_TYPE, _VISIT = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KGO.Visit))
+_TYPE, _VISIT, _ROLE = ox.NamedNode(str(RDF.type)), ox.NamedNode(str(KGO.Visit)), ox.NamedNode(str(ORG.role))
 _BUCKET_PREFIX = str(KGI["bucket-"])
 
 
@@ -350,11 +350,12 @@ class _Update:
         return self.indexer.curated(record)
 
     def rewrite_curated(self, rewritten: set[str]) -> None:
-        db, old_subjects = self.db, set()
+        db, old_subjects, old_posts = self.db, set(), set()
         for rid in rewritten & self.old_units.keys():
             node = self.old_iri(rid)
             old_subjects.add(node)
-            old_subjects.update(self.subjects(_MEMBER, node, _C))  # a person's posts
+            old_posts.update(self.subjects(_MEMBER, node, _C))  # a person's posts
+        old_subjects |= old_posts
         old = [q for s in old_subjects for q in db.quads_for_pattern(s, None, None, _C)]  # for the web pages they cite
         sink = QuadLines()
         writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), self.records, self.minter)
@@ -363,6 +364,14 @@ class _Update:
             if (record := self.records.entity(rid)) is not None:
                 writer.record(record, self.preferred)
         new = _quads(sink)
+        # the post index of the posts of the people rewritten (their old posts' entries go)
+        sink = QuadLines()
+        add = quad_adder(sink, INDEX_GRAPH)
+        for rid in sorted(rewritten):
+            if isinstance(person := self.records.entity(rid), Person):
+                for post in person.posts:
+                    write_post_entries(add, self.minter.post(rid, post), post.role, *post_period(post))
+        self.diff.apply(old_posts, _I, _quads(sink))
         # web pages are kept while a record cites them
         cited = {q.object for q in (*old, *new) if q.predicate == _SOURCE and not q.object.value.startswith(ID)}
         self.diff.apply(old_subjects, _C, new)
@@ -375,13 +384,19 @@ class _Update:
 
     def rewrite_extracted(self) -> list[tuple]:
         old_subjects = {quad.subject for quad in self.db.quads_for_pattern(None, None, None, _E)}
-        sink, events = QuadLines(), []
+        old_posts = self.subjects(_ROLE, None, _E)
+        sink, events, posts = QuadLines(), [], []
         if self.extractions is not None:
-            stats, extracted = add_extracted_graph(quad_adder(sink, EXTRACTED_GRAPH), self.extractions, self.records,
-                                                   self.minter, curated_iris(self.records, self.iri))
+            stats, extracted, posts = add_extracted_graph(quad_adder(sink, EXTRACTED_GRAPH), self.extractions, self.records,
+                                                          self.minter, curated_iris(self.records, self.iri))
             events = [(self.indexer.extracted(*event), event[5]) for event in extracted]
             self.extracted_counts = extracted_counts(stats)
         self.diff.apply(old_subjects, _E, _quads(sink))
+        sink = QuadLines()
+        add = quad_adder(sink, INDEX_GRAPH)
+        for node, role_id, start, end in posts:
+            write_post_entries(add, node, role_id, start, end)
+        self.diff.apply(old_posts, _I, _quads(sink))
         return events
 
     def rewrite_index(self, event_nodes: set, events: dict, agents: set) -> None:

@@ -25,7 +25,7 @@ from kgraph.records import (
 )
 from kgraph.progress import Progress, silent
 from kgraph.store import QuadLines
-from kgraph.terms import TRUE, IriMinter, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
+from kgraph.terms import TRUE, IriMinter, held_in, day_literal, decimal, from_rdflib, literal_for_date, quad_adder, text, typed
 from kgraph.extracted import add_extracted_graph
 from kgraph.vocab import ontology_graph, superclasses
 
@@ -34,7 +34,7 @@ DCTERMS, GEO, KGI, KGO, ORG, RDF, RDFS, SCHEMA, SKOS = map(TermCache, (DCTERMS, 
 
 __all__ = ["build_quads", "build_dataset", "build_curated_graph", "BuiltGraph", "RecordIris", "EventIndexer", "KIND_OF",
            "preferred_claims", "extracted_counts", "curated_iris", "bucket_key", "write_event_entries", "write_bucket",
-           "event_days", "BUCKET_MAX"]
+           "event_days", "BUCKET_MAX", "post_period", "write_post_entries", "add_post_index"]
 
 PLACE_CLASSES = {"city": KGO.City, "country": KGO.Country, "region": KGO.Region}
 EVENT_CLASSES = {
@@ -181,14 +181,7 @@ class _GraphWriter:
             self.add(node, SCHEMA.endDate, literal_for_date(post.end))
         for day in post.attested:
             self.add(node, KGO.attestedOn, literal_for_date(day))
-        # Bounds for "who held the post on day D" (see kgo:periodStart/periodEnd).
-        start = post.start.first_day() if post.start else min((d.first_day() for d in post.attested), default=None)
-        if post.end:
-            end = post.end.last_day()
-        elif not post.start:
-            end = max((d.last_day() for d in post.attested), default=None)
-        else:
-            end = None
+        start, end = post_period(post)
         if start:
             self.add(node, KGO.periodStart, day_literal(start))
         if end:
@@ -362,6 +355,41 @@ def write_event_entries(add, minter: IriMinter, event: tuple, key: str) -> None:
         add(node, KGI.endDay, day_literal(end_day))
 
 
+def post_period(post: Post) -> tuple[date | None, date | None]:
+    """The bounds of "who held the post on day D" (kgo:periodStart/periodEnd): the term's first and last
+    day, else the first and last day the post is attested; a start and no end is a post still held."""
+    start = post.start.first_day() if post.start else min((d.first_day() for d in post.attested), default=None)
+    if post.end:
+        end = post.end.last_day()
+    elif not post.start:
+        end = max((d.last_day() for d in post.attested), default=None)
+    else:
+        end = None
+    return start, end
+
+
+def write_post_entries(add, node, role_id: str, start: date | None, end: date | None) -> None:
+    """The post index of one post: kgi:heldIn its role's entry of every year from its start to its end, or its
+    role's open entry when only one bound is known (a post without dates is held on no day). `posts` with a
+    role and a day then reads the posts filed under that day's year and the open ones, and tests their bounds,
+    rather than testing the bounds of every post of the role (10^6 triples: 1,629 -> 797 posts)."""
+    if start and end:
+        for year in range(start.year, end.year + 1):
+            add(node, KGI.heldIn, held_in(role_id, year))
+    elif start or end:
+        add(node, KGI.heldIn, held_in(role_id, None))
+
+
+def add_post_index(add, records: Records, minter: IriMinter, extracted_posts=()) -> None:
+    """The post index (write_post_entries) of every curated post and of the extracted ones,
+    (node, role id, start, end) tuples."""
+    for person in records.people:
+        for post in person.posts:
+            write_post_entries(add, minter.post(person.id, post), post.role, *post_period(post))
+    for node, role_id, start, end in extracted_posts:
+        write_post_entries(add, node, role_id, start, end)
+
+
 def write_bucket(add, minter: IriMinter, key: str, latest_end: date | None) -> None:
     bucket = minter.bucket(key)
     add(bucket, RDF.type, KGI.Bucket)
@@ -477,16 +505,17 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
     indexer = EventIndexer(records, RecordIris(records, minter))
     events = [indexer.curated(e) for e in records.events]
     visitors = dict.fromkeys(indexer.iri(ref) for e in records.events for ref in e.visitors)
-    stats = None
+    stats, extracted_posts = None, []
     if extractions is not None:
-        stats, extracted_events = add_extracted_graph(quad_adder(sink, EXTRACTED_GRAPH), extractions, records, minter,
-                                                      curated_iris(records, indexer.iri))
+        stats, extracted_events, extracted_posts = add_extracted_graph(
+            quad_adder(sink, EXTRACTED_GRAPH), extractions, records, minter, curated_iris(records, indexer.iri))
         events += [indexer.extracted(*event) for event in extracted_events]
         visitors.update(dict.fromkeys(v for *_, event_visitors in extracted_events for v in event_visitors))
     add = quad_adder(sink, INDEX_GRAPH)
     per_month = add_event_index(add, events, minter)
     for agent in visitors:
         indexer.write_origins(add, agent)
+    add_post_index(add, records, minter, extracted_posts)
     return BuiltGraph(stats, per_month)
 
 

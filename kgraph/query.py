@@ -44,6 +44,7 @@ from kgraph.names import search_key
 from kgraph.records import parse_date
 from kgraph.namespaces import CURATED_GRAPH, EXTRACTED_GRAPH, INDEX_GRAPH, KGI, ONTOLOGY_GRAPH, PKIND, ROLE, UNDATED
 from kgraph.resources import queries_dir
+from kgraph.terms import held_in
 from kgraph.vocab import partnership_kind_ids, role_ids
 
 __all__ = ["Param", "SavedQuery", "QueryResult", "list_queries", "load_query", "bind_params", "run_query", "run_sparql",
@@ -123,7 +124,7 @@ def parse_header(name: str, text: str, path: Path | None = None) -> SavedQuery:
                       page_by=page_by, newest_first=newest_first, drives=drives)
 
 
-_IF_LINE = re.compile(r"#if\s+(!?)(\w+)\s*$")
+_IF_LINE = re.compile(r"#if((?:\s+!?\w+)+)\s*$")
 
 
 # Bound (for the `#if` lines only) when a saved query runs on the local store: lines marked `#if local` may use
@@ -133,14 +134,14 @@ _LOCAL, _YES = ox.Variable("local"), ox.Literal("yes")
 
 def conditional_text(text: str, substitutions: dict) -> str:
     """`text` without the lines marked `#if NAME` whose NAME is unbound or empty, and
-    without those marked `#if !NAME` whose NAME is bound."""
+    without those marked `#if !NAME` whose NAME is bound (`#if A !B`: both must hold)."""
     bound = {v.value for v, term in substitutions.items() if term.value != ""}
     lines = []
     for line in text.splitlines(keepends=True):
         m = _IF_LINE.search(line)
         if m is None:
             lines.append(line)
-        elif (m.group(2) in bound) != (m.group(1) == "!"):
+        elif all((name.lstrip("!") in bound) != name.startswith("!") for name in m.group(1).split()):
             lines.append(line[:m.start()].rstrip() + "\n")
     return "".join(lines)
 
@@ -332,7 +333,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
     substitutions = bind_params(query, params)
     if not isinstance(query, SavedQuery):
         return _page(run_sparql(store, query, substitutions, include_extracted=include_extracted), limit, offset)
-    hidden = tuple(query.params) + ((query.page_by, _HUB.value) if query.page_by else ())
+    hidden = tuple(query.params) + ((query.page_by, _HUB.value) if query.page_by else ()) + _HELD
     def run(subs: dict) -> QueryResult:
         text = conditional_text(query.text, {**subs, _LOCAL: _YES})  # "#if local" lines: oxigraph's own SPARQL
         return _as_sets(run_sparql(store, text, subs, include_extracted=include_extracted, hidden=hidden), query)
@@ -344,6 +345,7 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
         if limit is not None or offset:
             text += f"\nLIMIT {int(limit) if limit is not None else 10**12} OFFSET {int(offset)}"
         return _as_sets(run_sparql(store, text, substitutions, include_extracted=include_extracted, hidden=hidden), query)
+    substitutions.update(_post_index_entries(query, substitutions))
     direct = False  # a driving entity with few facts: fetch its rows and sort them in one go
     for param in query.drives:
         key = substitutions[ox.Variable(param)]
@@ -363,6 +365,20 @@ def run_query(store: ox.Store, query: SavedQuery | str, params: dict[str, str] |
     if query.page_by is None or direct:
         return _page(run(substitutions), limit, offset)
     return _walk_buckets(store, query, substitutions, run, limit, offset, include_extracted)
+
+
+# Bound on the local store when a saved query selects them (posts) and is given a role and a day: the post
+# index's entries (kgraph.terms.held_in) of that role for the day's year, and for posts with one known bound.
+_HELD = ("heldInYear", "heldOpen")
+
+
+def _post_index_entries(query: SavedQuery, substitutions: dict) -> dict:
+    role, day = substitutions.get(ox.Variable("role")), substitutions.get(ox.Variable("date"))
+    if f"?{_HELD[0]}" not in query.text or not role or not day or "" in (role.value, day.value):
+        return {}
+    role_id = role.value[len(str(ROLE)):]
+    return {ox.Variable(_HELD[0]): ox.NamedNode(str(held_in(role_id, int(day.value[:4])))),
+            ox.Variable(_HELD[1]): ox.NamedNode(str(held_in(role_id, None)))}
 
 
 def _page(result: QueryResult, limit: int | None, offset: int) -> QueryResult:

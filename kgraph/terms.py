@@ -22,7 +22,7 @@ from kgraph.namespaces import ID, KGI
 from kgraph.records import PartialDate, Post
 from kgraph.store import QuadLines
 
-__all__ = ["IriMinter", "slug", "Lit", "text", "typed", "literal_for_date", "day_literal", "decimal", "quad_adder", "TRUE"]
+__all__ = ["IriMinter", "held_in", "slug", "Lit", "text", "typed", "literal_for_date", "day_literal", "decimal", "quad_adder", "TRUE"]
 
 _DATE_TYPES = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}
 
@@ -34,6 +34,13 @@ def slug(text: str) -> str:
     adds a digest of the exact name.
     """
     return re.sub(r"[^a-z0-9]+", "-", ascii_fold(text).lower()).strip("-") or "x"
+
+
+def held_in(role_id: str, year: int | None) -> URIRef:
+    """The entry of the post index for posts of `role_id` held some time in `year`, or (None) posts with one
+    known bound, held from a day on or until a day. The build files posts under it (kgraph.quads), and the
+    `posts` query looks a day's posts up under it (kgraph.query)."""
+    return KGI[f"held-{role_id}-{year if year is not None else 'open'}"]
 
 
 class IriMinter:

@@ -220,3 +220,30 @@ def test_errors(store):
 def test_load_query_rejects_paths():
     with pytest.raises(QueryNotFound):
         load_query("../build")
+
+
+@pytest.fixture(scope="module")
+def synthetic_store(tmp_path_factory):
+    from benchmarks.synthetic import synthetic_records
+    from kgraph.build import build_records
+    from kgraph.store import open_store
+    store_dir = tmp_path_factory.mktemp("synthetic") / ".kgraph"
+    build_records(synthetic_records(30_000, seed=11), store_dir, shacl=False)
+    return open_store(store_dir)
+
+
+@pytest.mark.parametrize("day", ["1950-01-01", "2003-12-31", "2004-01-01", "2020-06-15", "2100-01-01"])
+@pytest.mark.parametrize("role", ["wiceprezydent", "radny", "burmistrz"])
+def test_posts_on_a_day_from_the_post_index_are_the_posts_held_that_day(synthetic_store, role, day):
+    """With a role and a day, posts reads the post index (its year's entry and the open one); the standard
+    form, which tests the bounds of every post of the role, finds the same posts."""
+    from kgraph.query import bind_params, conditional_text, run_sparql
+    query, params = load_query("posts"), {"role": role, "date": day}
+    substitutions = bind_params(query, params)
+    plain = run_sparql(synthetic_store, conditional_text(query.text, substitutions), substitutions)
+    indexed = run_query(synthetic_store, query, params)
+    assert "kgi:heldIn" not in conditional_text(query.text, substitutions)
+    posts = lambda result: sorted(r["post"] for r in result.records())  # noqa: E731
+    assert posts(indexed) == posts(plain)
+    if role != "burmistrz" and day[:4] not in ("1950", "2100"):  # days the synthetic terms cover
+        assert len(posts(plain)) > 10
