@@ -40,8 +40,8 @@ from rdflib import URIRef
 import kgraph.quads
 from kgraph.bulk import can_fork_workers, forked_map
 from kgraph.quads import (
-    KIND_OF, EventIndexer, RecordIris, _GraphWriter, bucket_key, curated_iris, event_days, extracted_counts, post_period,
-    write_bucket, write_event_entries, write_post_entries,
+    KIND_OF, EventIndexer, RecordIris, _GraphWriter, add_post_index, bucket_key, curated_iris, event_days, extracted_counts,
+    write_bucket, write_event_entries,
 )
 from kgraph.extracted import add_extracted_graph
 from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX_GRAPH, KGI, KGO, ORG, RDF
@@ -98,8 +98,8 @@ def record_digests(records: Records, preferred: set[str], *, jobs: int | None = 
     it can plan. Two things keep that off a rebuild after a small change:
     - Records are immutable (frozen, their labels read-only: kgraph.records), so a record object digested
       before has the same digest now. `records` keeps the digests of its last call, by object, and a
-      later call (a notebook, the review server, a benchmark rebuilding after an edit) digests only the
-      records made since: O(change).
+      later call on the same object (a script or notebook, a benchmark rebuilding after an edit) digests
+      only the records made since: O(change). `kgraph build` reads the files anew: every record is new.
     - Above PARALLEL_DIGESTS_ABOVE records still to digest, the work is shared among `jobs` processes
       (default: one per core; kgraph.bulk)."""
     everything = list(records.all())
@@ -366,11 +366,8 @@ class _Update:
         new = _quads(sink)
         # the post index of the posts of the people rewritten (their old posts' entries go)
         sink = QuadLines()
-        add = quad_adder(sink, INDEX_GRAPH)
-        for rid in sorted(rewritten):
-            if isinstance(person := self.records.entity(rid), Person):
-                for post in person.posts:
-                    write_post_entries(add, self.minter.post(rid, post), post.role, *post_period(post))
+        people = [p for rid in sorted(rewritten) if isinstance(p := self.records.entity(rid), Person)]
+        add_post_index(quad_adder(sink, INDEX_GRAPH), people, self.minter)
         self.diff.apply(old_posts, _I, _quads(sink))
         # web pages are kept while a record cites them
         cited = {q.object for q in (*old, *new) if q.predicate == _SOURCE and not q.object.value.startswith(ID)}
@@ -393,9 +390,7 @@ class _Update:
             self.extracted_counts = extracted_counts(stats)
         self.diff.apply(old_subjects, _E, _quads(sink))
         sink = QuadLines()
-        add = quad_adder(sink, INDEX_GRAPH)
-        for node, role_id, start, end in posts:
-            write_post_entries(add, node, role_id, start, end)
+        add_post_index(quad_adder(sink, INDEX_GRAPH), (), self.minter, posts)
         self.diff.apply(old_posts, _I, _quads(sink))
         return events
 

@@ -380,10 +380,10 @@ def write_post_entries(add, node, role_id: str, start: date | None, end: date | 
         add(node, KGI.heldIn, held_in(role_id, None))
 
 
-def add_post_index(add, records: Records, minter: IriMinter, extracted_posts=()) -> None:
-    """The post index (write_post_entries) of every curated post and of the extracted ones,
+def add_post_index(add, people, minter: IriMinter, extracted_posts=()) -> None:
+    """The post index (write_post_entries) of the posts of `people` and of extracted posts,
     (node, role id, start, end) tuples."""
-    for person in records.people:
+    for person in people:
         for post in person.posts:
             write_post_entries(add, minter.post(person.id, post), post.role, *post_period(post))
     for node, role_id, start, end in extracted_posts:
@@ -515,7 +515,7 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
     per_month = add_event_index(add, events, minter)
     for agent in visitors:
         indexer.write_origins(add, agent)
-    add_post_index(add, records, minter, extracted_posts)
+    add_post_index(add, records.people, minter, extracted_posts)
     return BuiltGraph(stats, per_month)
 
 
