@@ -108,3 +108,106 @@ def test_yaml_scalars_stay_text(data_dir):
     path.write_text(path.read_text(encoding="utf-8").replace("aliases: [RMK, Rada Miasta]", "aliases: [RMK, no, 2018]"),
                     encoding="utf-8")
     assert load_records(data_dir).entity("rada-miasta-kalisza").aliases == ("RMK", "no", "2018")
+
+
+# --- reading again after an edit: items parsed alone, records whose text is unchanged taken back
+
+PLACES = """\
+# places: a comment before the first item
+- id: polska
+  type: country
+  labels: {pl: Polska, en: Poland}
+  sources: [https://example.org/pl]
+-
+  id: kalisz
+  type: city
+  country: polska
+  labels: {pl: Kalisz,
+    en: Kalisz}
+  note: |
+    a note whose lines
+    - look like items
+  sources: [https://example.org/kalisz]
+# a comment between items
+- id: martin
+  type: city
+  country: polska
+  labels: {pl: Martin, en: Martin}
+  note: "a quoted note that runs on
+- to a line that starts like an item"
+  sources: [https://example.org/martin]
+"""
+
+
+def _read_whole(monkeypatch, data_dir):
+    """The records as read with every file parsed in one piece."""
+    import kgraph.records
+    with monkeypatch.context() as patched:
+        patched.setattr(kgraph.records, "_top_level_items", lambda text: None)
+        return load_records(data_dir)
+
+
+@pytest.mark.parametrize("text", [PLACES, PLACES.replace("\n", "\r\n"), "---\n" + PLACES, "\ufeff" + PLACES])
+def test_items_read_alone_give_what_the_whole_file_gives(tmp_path, monkeypatch, text):
+    """Same records, same lines, whatever the shape of the file (a value running on to a line that starts
+    with '- ', a document marker, a byte order mark, Windows line ends)."""
+    (tmp_path / "places.yaml").write_bytes(text.encode("utf-8"))
+    records = load_records(tmp_path)
+    assert [p.id for p in records.places] == ["polska", "kalisz", "martin"]
+    assert records.entity("martin").note == "a quoted note that runs on - to a line that starts like an item"
+    assert list(records.all()) == list(_read_whole(monkeypatch, tmp_path).all())  # where (file, line) included
+
+
+def test_packaged_records_read_in_items_as_whole(data_dir, monkeypatch):
+    assert list(load_records(data_dir).all()) == list(_read_whole(monkeypatch, data_dir).all())
+
+
+# the quoted note indented: each item parses alone
+PLACES_IN_ITEMS = PLACES.replace("\n- to a line", "\n    - to a line")
+
+
+def test_a_reread_parses_only_what_changed(tmp_path, monkeypatch):
+    import kgraph.records
+    path = tmp_path / "places.yaml"
+    path.write_text(PLACES_IN_ITEMS, encoding="utf-8")
+    first = load_records(tmp_path)
+    parsed = []
+    real = kgraph.records._read_yaml_list
+    monkeypatch.setattr(kgraph.records, "_read_yaml_list", lambda p, text=None: parsed.append(text) or real(p, text))
+    # a label changed in the second item, and two lines more in it: the third moves down
+    path.write_text(PLACES_IN_ITEMS.replace("en: Kalisz}", "en: Kalisz,\n    de: Kalisch}\n  aliases: [Calisia]"),
+                    encoding="utf-8")
+    second = load_records(tmp_path, reuse=first)
+    assert len(parsed) == 1 and "Kalisch" in parsed[0]
+    polska, kalisz, martin = second.places
+    assert polska is first.places[0]
+    assert kalisz.labels["de"] == "Kalisch" and kalisz.aliases == ("Calisia",)
+    assert martin.where.line == first.places[2].where.line + 2 and martin.note == first.places[2].note
+    monkeypatch.setattr(kgraph.records, "_read_yaml_list", real)
+    assert list(second.all()) == list(_read_whole(monkeypatch, tmp_path).all())
+
+
+def test_an_error_in_a_reread_names_its_line(tmp_path):
+    path = tmp_path / "places.yaml"
+    path.write_text(PLACES_IN_ITEMS, encoding="utf-8")
+    first = load_records(tmp_path)
+    path.write_text(PLACES_IN_ITEMS.replace("  labels: {pl: Martin, en: Martin}", "  labels: {pl: Martin, en: Martin}\n  lat: 95"),
+                    encoding="utf-8")
+    with pytest.raises(RecordError, match="'lat' must be a number from -90") as info:
+        load_records(tmp_path, reuse=first)
+    assert info.value.line == PLACES.count("\n", 0, PLACES.index("  labels: {pl: Martin")) + 2
+
+
+def test_a_reread_checks_references_again(tmp_path):
+    """A record taken back unparsed may name one that is gone."""
+    path = tmp_path / "places.yaml"
+    path.write_text(PLACES_IN_ITEMS, encoding="utf-8")
+    first = load_records(tmp_path)
+    path.write_text(PLACES_IN_ITEMS.replace("- id: polska", "- id: polen"), encoding="utf-8")
+    with pytest.raises(RecordError, match="'country' names 'polska', which has no record"):
+        load_records(tmp_path, reuse=first)
+    # the same ids: the record parsed anew is checked
+    path.write_text(PLACES_IN_ITEMS.replace("  country: polska\n  labels: {pl: Martin", "  country: kalisz\n  labels: {pl: Martin"),
+                    encoding="utf-8")
+    with pytest.raises(RecordError, match="martin: 'country' names 'kalisz', a city; expected a country"):
+        load_records(tmp_path, reuse=first)
