@@ -216,6 +216,7 @@ class ReviewQueue:
         self.queue_path = self.dir / "queue.json"
         self.rejected_path = self.dir / "rejected.yaml"
         self.undo_path = self.dir / ".undo.json"
+        self._records_read: Records | None = None
         self._proposals: list[dict] = []
         self._read()
 
@@ -232,7 +233,9 @@ class ReviewQueue:
                               "and run `kgraph review add` again") from e
 
     def _records(self) -> Records:
-        return load_records(self.data_dir)
+        # the records read last time give back those whose text is unchanged (a server reads them at every decision)
+        self._records_read = load_records(self.data_dir, reuse=self._records_read)
+        return self._records_read
 
     def proposals(self, *, status: str | None = "pending", kind: str | None = None, min_confidence: float | None = None,
                   document: str | None = None) -> list[dict]:
@@ -493,7 +496,7 @@ class ReviewQueue:
     def _records_check(self, texts: dict[Path, str]) -> None:
         """Load the records as they would be after writing `texts`; RecordError as `kgraph build` gives it."""
         try:
-            load_records(self.data_dir, texts={path.name: text for path, text in texts.items()})
+            load_records(self.data_dir, texts={path.name: text for path, text in texts.items()}, reuse=self._records_read)
         except RecordError as e:
             raise ReviewError(f"refused, nothing written: {e}") from None
 

@@ -2,8 +2,10 @@
 is killed at any moment leaves the previous build live and the store usable."""
 import copy
 import dataclasses
+import hashlib
 import json
 import os
+import pickle
 import random
 import shutil
 import signal
@@ -19,7 +21,7 @@ from hypothesis import strategies as st
 
 import kgraph.quads
 from kgraph.build import build, build_records
-from kgraph.incremental import record_digests
+from kgraph.incremental import RECORDS_KEPT, kept_records, record_digests
 from kgraph.records import Event, PartialDate, Person, Post, Records, Where
 from kgraph.resources import default_data_dir
 from kgraph.store import open_store
@@ -327,3 +329,58 @@ def test_shapes_are_checked_on_what_an_incremental_build_rewrites(tmp_path):
     fine = fresh(records)
     fine.places[lowecz] = dataclasses.replace(records.places[lowecz], labels={"pl": "Łowecz", "en": "Lovech"})
     assert build_records(fresh(fine), tmp_path).mode == "incremental"
+
+
+def test_a_build_parses_only_the_records_whose_text_changed(tmp_path, monkeypatch):
+    """`kgraph build` reads the files anew in a new process; the records of the last build, kept in the store,
+    give back every record whose text is unchanged. The result is a full build's."""
+    import kgraph.records
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    build(data, store)
+    assert (store / RECORDS_KEPT).is_file()
+    parsed = []
+    real = kgraph.records._read_yaml_list
+    monkeypatch.setattr(kgraph.records, "_read_yaml_list", lambda p, text=None: parsed.append(text) or real(p, text))
+    events = data / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    manifest = build(data, store)
+    assert (manifest.mode, manifest.changed) == ("incremental", 1)
+    assert len(parsed) == 1 and "2025-11-09" in parsed[0]
+    incremental = dump(store)
+    build(data, store, full=True)
+    assert dump(store) == incremental
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped", "another basis", "foreign class"])
+def test_kept_records_are_only_a_cache(tmp_path, damage):
+    """A kept file that is damaged, from another build basis, or that would make anything but records
+    (a pickle can run code) is left unread, and the build reads the files."""
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    build(data, store)
+    kept = store / RECORDS_KEPT
+    magic, basis, check, payload = kept.read_bytes().split(b"\n", 3)
+    if damage == "truncated":
+        kept.write_bytes(kept.read_bytes()[:-100])
+    elif damage == "flipped":
+        kept.write_bytes(b"\n".join((magic, basis, check, payload[:50] + bytes([payload[50] ^ 1]) + payload[51:])))
+    elif damage == "another basis":
+        kept.write_bytes(b"\n".join((magic, b"0" * len(basis), check, payload)))
+    else:
+        class Payload:
+            def __reduce__(self):
+                return os.system, (f"touch {tmp_path / 'ran'}",)
+        evil = pickle.dumps(Payload())
+        kept.write_bytes(b"\n".join((magic, basis, hashlib.blake2b(evil, digest_size=16).hexdigest().encode(), evil)))
+    assert kept_records(store, basis.decode()) is None
+    assert not (tmp_path / "ran").exists()
+    events = data / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    assert build(data, store).mode == "incremental"
+    incremental = dump(store)
+    build(data, store, full=True)
+    assert dump(store) == incremental
+    assert kept_records(store, basis.decode()) is not None  # written anew
