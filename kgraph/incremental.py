@@ -48,10 +48,11 @@ from kgraph.quads import (
 from kgraph.extracted import add_extracted_graph
 from kgraph.files import write_atomic
 from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX_GRAPH, KGI, KGO, ORG, RDF
-from kgraph.records import Person, Post, Records
+from kgraph.records import Document, Event, Organisation, Partnership, Person, Place, Post, Records
 from kgraph.resources import ontology_path
 from kgraph.store import (
-    Manifest, QuadLines, commit_build, copy_live_build, discarded_on_failure, live_build, read_manifest, rewrite_manifest,
+    Manifest, QuadLines, build_lock, commit_build, copy_live_build, discarded_on_failure, live_build, read_manifest,
+    rewrite_manifest,
 )
 from kgraph.terms import IriMinter, quad_adder
 
@@ -145,15 +146,24 @@ class RecordDigests:
 # process, which reads the files anew) parses and digests only the records whose text changed (kgraph.records).
 # Only a cache: each record is taken back by the digest of its text, and a file that is missing, damaged or
 # written on another basis is ignored.
+#
+# The file: a magic line, the build basis, then frames, each `frame <length> <blake2b>` and a pickle of
+# (keys removed, {(file name, item digest): (first line, record, digest line)}, preferred claims). The first
+# frame holds every record; a build that changed a few appends a frame with what it changed (pickling all of
+# them took 6 s at 10^7 triples). A frame cut short (a build killed while appending) ends the file there.
 RECORDS_KEPT = "records.kept"
-_KEPT_MAGIC = b"kgraph records 1\n"
+_KEPT_MAGIC = b"kgraph records 2\n"
+_KEPT_FRAMES = 16  # appended frames before the file is written anew, whole
+_KEPT_SHARE = 0.1  # a frame of more than this share of the records: the file is written anew, whole
+_GROUP_OF = {Place: "places", Organisation: "organisations", Person: "people", Event: "events",
+             Partnership: "partnerships", Document: "documents"}
 
 
 class _RecordsUnpickler(pickle.Unpickler):
     """Makes nothing but records: a store directory is not a place to run code from."""
     _ALLOWED = {("kgraph.records", name) for name in (
-        "Records", "Place", "Organisation", "Post", "Person", "Event", "Partnership", "Document", "Where", "Evidence",
-        "PartialDate", "Labels")} | {("pathlib", "PosixPath"), ("pathlib", "WindowsPath")}
+        "Place", "Organisation", "Post", "Person", "Event", "Partnership", "Document", "Where", "Evidence",
+        "PartialDate", "Labels")}
 
     def find_class(self, module: str, name: str):
         if (module, name) not in self._ALLOWED:
@@ -161,22 +171,58 @@ class _RecordsUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def kept_records(store_dir: Path, basis: str) -> Records | None:
-    """The Records `keep_records` kept in `store_dir` on this `basis`, with their digests; None when there are none."""
+@dataclass
+class _Kept:
+    entries: dict  # (file name, item digest) -> (first line, record, its line of units.tsv or None)
+    preferred: set[str]  # the preferred claims the digest lines were made with
+    frames: int
+    file: tuple  # (device, inode, size) of the file read: a build appends only to the file it read
+
+
+def _read_kept(path: Path, basis: str) -> _Kept | None:
     try:
-        with open(Path(store_dir) / RECORDS_KEPT, "rb") as kept:
-            if kept.readline() != _KEPT_MAGIC or kept.readline().decode("ascii").strip() != basis:
-                return None
-            check = kept.readline().strip().decode("ascii")
-            payload = kept.read()
-        if hashlib.blake2b(payload, digest_size=16).hexdigest() != check:
-            return None
-        with no_cycle_collection():  # 1.1 s of 1.4 at 10^6 triples were its passes over the objects being made
-            records, parsed, digested, lines, preferred = _RecordsUnpickler(io.BytesIO(payload)).load()
-    except (OSError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+        with open(path, "rb") as kept:
+            data, status = kept.read(), os.fstat(kept.fileno())
+    except OSError:
         return None
-    records._parsed = parsed
-    records.__dict__["_digest_memo"] = _DigestMemo(digested, dict(zip(map(id, digested), lines)), preferred)
+    header = _KEPT_MAGIC + basis.encode("ascii") + b"\n"
+    if not data.startswith(header):
+        return None
+    entries, preferred, frames, at = {}, set(), 0, len(header)
+    with no_cycle_collection():  # 1.1 s of 1.4 at 10^6 triples were its passes over the objects being made
+        while at < len(data):
+            end = data.find(b"\n", at)
+            try:
+                _, length, check = data[at:end].split(b" ")
+                payload = data[end + 1:end + 1 + int(length)]
+                if len(payload) != int(length) or hashlib.blake2b(payload, digest_size=16).hexdigest().encode() != check:
+                    break
+                removed, changed, preferred = _RecordsUnpickler(io.BytesIO(payload)).load()
+            except (ValueError, EOFError, pickle.UnpicklingError, AttributeError, TypeError):
+                break
+            for key in removed:
+                entries.pop(key, None)
+            entries.update(changed)
+            frames, at = frames + 1, end + 1 + int(length)
+    if at < len(data):  # a frame cut short or damaged: what came before it holds, the next build writes anew
+        status = None
+    return _Kept(entries, preferred, frames, status and (status.st_dev, status.st_ino, status.st_size)) if frames else None
+
+
+def kept_records(store_dir: Path, basis: str) -> Records | None:
+    """The records `keep_records` kept in `store_dir` on this `basis`, with their digests, for
+    load_records(reuse=...) and adopt_digests; None when there are none."""
+    kept = _read_kept(Path(store_dir) / RECORDS_KEPT, basis)
+    if kept is None:
+        return None
+    records = Records(data_dir=Path(store_dir))
+    for _, record, _ in kept.entries.values():
+        getattr(records, _GROUP_OF[type(record)]).append(record)
+    records._parsed = {key: (line, record) for key, (line, record, _) in kept.entries.items()}
+    digested = [(record, line) for _, record, line in kept.entries.values() if line is not None]
+    records.__dict__["_digest_memo"] = _DigestMemo([record for record, _ in digested],
+                                                   {id(record): line for record, line in digested}, kept.preferred)
+    records.__dict__["_kept"] = kept
     return records
 
 
@@ -187,17 +233,40 @@ def adopt_digests(records: Records, kept: Records | None) -> None:
         records.__dict__["_digest_memo"] = memo
 
 
-def keep_records(store_dir: Path, records: Records, basis: str) -> None:
-    """Keep `records` (as load_records read them) and their digests in `store_dir` for the next build."""
+def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | None = None) -> None:
+    """Keep `records` (as load_records read them) and their digests in `store_dir` for the next build: what
+    changed since `kept` (what kept_records gave this build) appended to the file, or the whole file anew."""
     memo: _DigestMemo | None = records.__dict__.get("_digest_memo")
-    digested = memo.records if memo else []
-    lines = [memo.lines[id(record)] for record in digested] if memo else []
+    line_of = memo.lines.get if memo else {}.get
+    preferred = memo.preferred if memo else set()
+    now = {key: (line, record, line_of(id(record))) for key, (line, record) in records.__dict__.get("_parsed", {}).items()}
+    before: _Kept | None = kept.__dict__.get("_kept") if kept is not None else None
+    path = Path(store_dir) / RECORDS_KEPT
+    with build_lock(store_dir):
+        for stale in Path(store_dir).glob(f".{RECORDS_KEPT}.*"):  # the temporary file of a write that was killed
+            stale.unlink(missing_ok=True)
+        if before is not None and before.file is not None and before.frames < _KEPT_FRAMES:
+            try:
+                status = os.stat(path)
+                unchanged_file = before.file == (status.st_dev, status.st_ino, status.st_size)
+            except OSError:
+                unchanged_file = False
+            if unchanged_file:
+                removed = [key for key in before.entries if key not in now]
+                changed = {key: value for key, value in now.items() if before.entries.get(key) != value}
+                if len(removed) + len(changed) <= _KEPT_SHARE * len(now):
+                    if removed or changed or preferred != before.preferred:
+                        with open(path, "ab") as out:
+                            out.write(_kept_frame(removed, changed, preferred))
+                    return
+        write_atomic(path, _KEPT_MAGIC + basis.encode("ascii") + b"\n" + _kept_frame([], now, preferred))
+
+
+def _kept_frame(removed: list, changed: dict, preferred: set[str]) -> bytes:
     with no_cycle_collection():
-        payload = pickle.dumps((records, records.__dict__.get("_parsed", {}), digested, lines,
-                                memo.preferred if memo else set()), protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps((removed, changed, preferred), protocol=pickle.HIGHEST_PROTOCOL)
     check = hashlib.blake2b(payload, digest_size=16).hexdigest()
-    write_atomic(Path(store_dir) / RECORDS_KEPT, b"".join((_KEPT_MAGIC, basis.encode("ascii"), b"\n",
-                                                            check.encode("ascii"), b"\n", payload)))
+    return f"frame {len(payload)} {check}\n".encode("ascii") + payload
 
 
 def _digest_slice(shared: tuple[list, set[str]], bounds: tuple[int, int]) -> str:

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 import kgraph.quads
 from kgraph.build import build, build_records
 from kgraph.incremental import RECORDS_KEPT, kept_records, record_digests
-from kgraph.records import Event, PartialDate, Person, Post, Records, Where
+from kgraph.records import Event, PartialDate, Person, Post, Records, Where, load_records
 from kgraph.resources import default_data_dir
 from kgraph.store import open_store
 
@@ -339,6 +339,7 @@ def test_a_build_parses_only_the_records_whose_text_changed(tmp_path, monkeypatc
     shutil.copytree(default_data_dir(), data)
     build(data, store)
     assert (store / RECORDS_KEPT).is_file()
+    (store / f".{RECORDS_KEPT}.killed").write_bytes(b"the temporary file of a write that was killed")
     parsed = []
     real = kgraph.records._read_yaml_list
     monkeypatch.setattr(kgraph.records, "_read_yaml_list", lambda p, text=None: parsed.append(text) or real(p, text))
@@ -348,6 +349,7 @@ def test_a_build_parses_only_the_records_whose_text_changed(tmp_path, monkeypatc
     manifest = build(data, store)
     assert (manifest.mode, manifest.changed) == ("incremental", 1)
     assert len(parsed) == 1 and "2025-11-09" in parsed[0]
+    assert not (store / f".{RECORDS_KEPT}.killed").exists()
     incremental = dump(store)
     build(data, store, full=True)
     assert dump(store) == incremental
@@ -361,19 +363,20 @@ def test_kept_records_are_only_a_cache(tmp_path, damage):
     shutil.copytree(default_data_dir(), data)
     build(data, store)
     kept = store / RECORDS_KEPT
-    magic, basis, check, payload = kept.read_bytes().split(b"\n", 3)
+    magic, basis, frame, payload = kept.read_bytes().split(b"\n", 3)
     if damage == "truncated":
         kept.write_bytes(kept.read_bytes()[:-100])
     elif damage == "flipped":
-        kept.write_bytes(b"\n".join((magic, basis, check, payload[:50] + bytes([payload[50] ^ 1]) + payload[51:])))
+        kept.write_bytes(b"\n".join((magic, basis, frame, payload[:50] + bytes([payload[50] ^ 1]) + payload[51:])))
     elif damage == "another basis":
-        kept.write_bytes(b"\n".join((magic, b"0" * len(basis), check, payload)))
+        kept.write_bytes(b"\n".join((magic, b"0" * len(basis), frame, payload)))
     else:
         class Payload:
             def __reduce__(self):
                 return os.system, (f"touch {tmp_path / 'ran'}",)
         evil = pickle.dumps(Payload())
-        kept.write_bytes(b"\n".join((magic, basis, hashlib.blake2b(evil, digest_size=16).hexdigest().encode(), evil)))
+        frame = f"frame {len(evil)} {hashlib.blake2b(evil, digest_size=16).hexdigest()}".encode()
+        kept.write_bytes(b"\n".join((magic, basis, frame, evil)))
     assert kept_records(store, basis.decode()) is None
     assert not (tmp_path / "ran").exists()
     events = data / "events.yaml"
@@ -384,3 +387,41 @@ def test_kept_records_are_only_a_cache(tmp_path, damage):
     build(data, store, full=True)
     assert dump(store) == incremental
     assert kept_records(store, basis.decode()) is not None  # written anew
+
+
+def test_a_build_appends_what_it_changed_to_the_kept_records(tmp_path):
+    """A build that changed one record appends a frame with it; a frame cut short (a build killed while
+    appending) leaves what came before, and the next build writes the file anew."""
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    build(data, store)
+    kept = store / RECORDS_KEPT
+    whole = kept.read_bytes()
+    events = data / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1), encoding="utf-8")
+    build(data, store)
+    appended = kept.read_bytes()
+    assert appended.startswith(whole) and frame_sizes(appended) == [frame_sizes(whole)[0], len(appended) - len(whole)]
+    assert len(appended) - len(whole) < len(whole) / 10
+    basis = whole.split(b"\n")[1].decode()
+    again = kept_records(store, basis)
+    records = load_records(data)
+    assert sorted(again.all(), key=lambda r: r.id) == sorted(records.all(), key=lambda r: r.id)
+    # cut short: the first frame holds, and is what the next build reads (the edit is parsed again)
+    kept.write_bytes(appended[:-10])
+    assert sorted(r.id for r in kept_records(store, basis).all()) == sorted(r.id for r in records.all())
+    assert build(data, store).mode == "unchanged"
+    assert len(frame_sizes(kept.read_bytes())) == 1 and kept_records(store, basis) is not None
+
+
+def frame_sizes(kept: bytes) -> list[int]:
+    """The bytes of each frame of a records.kept file (header line and pickle)."""
+    _, _, rest = kept.split(b"\n", 2)
+    sizes = []
+    while rest:
+        header, _ = rest.split(b"\n", 1)
+        size = len(header) + 1 + int(header.split()[1])
+        sizes.append(size)
+        rest = rest[size:]
+    return sizes
