@@ -646,7 +646,7 @@ def _file_records(path: Path, text: str, allowed: tuple[str, ...], reader, earli
     items = _top_level_items(text)
     if items is None:
         return _whole_file_records(path, text, allowed, reader, fresh)
-    file, name, found = str(path), path.name, []
+    file, name, found, this_file = str(path), path.name, [], {}
     for line, item in items:
         key = (name, hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest())
         was_at, record = earlier.get(key, (1, None))
@@ -661,8 +661,9 @@ def _file_records(path: Path, text: str, allowed: tuple[str, ...], reader, earli
         if was_at != line or record.where.file != file:
             record = _moved(record, file, line - was_at)
             fresh.add(id(record))
-        parsed[key] = (line, record)
+        this_file[key] = (line, record)
         found.append(record)
+    parsed.update(this_file)  # only now: a file parsed whole after all leaves nothing here
     return found
 
 
@@ -685,7 +686,8 @@ def _names(records: Records) -> dict:
 
 def _check_references(records: Records, fresh: set[int] | None = None) -> None:
     """Every id a record names is a record of the kind it must be. With `fresh` (the ids of the record objects
-    parsed anew), only those: the others were checked when first read, against the same names."""
+    parsed anew), only those: the others were checked when first read, and each id they could name then
+    names the same kind of record now."""
     index = records._index()
     kinds = {
         "place": (Place,), "country": (Place,), "agent": (Person, Organisation, Place),
@@ -784,8 +786,6 @@ def load_records(data_dir: Path | str, *, texts: dict[str, str] | None = None, r
 
 
 def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) -> Records:
-
-    data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise RecordError(data_dir, None, "data directory not found; pass --data DIR with the records")
     records = Records(data_dir=data_dir)
@@ -810,7 +810,9 @@ def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) 
             group.append(record)
     if not found_any:
         raise RecordError(data_dir, None, f"no record files found; expected some of {', '.join(f for f, *_ in _READERS)}")
-    same_names = reuse is not None and _names(records) == _names(reuse)
-    _check_references(records, fresh if same_names else None)
+    # records taken back name what they named when first checked, if every id still names that kind of record
+    # (ids added change nothing for them)
+    names_kept = reuse is not None and _names(reuse).items() <= _names(records).items()
+    _check_references(records, fresh if names_kept else None)
     records._parsed = parsed
     return records

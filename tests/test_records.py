@@ -211,3 +211,8 @@ def test_a_reread_checks_references_again(tmp_path):
                     encoding="utf-8")
     with pytest.raises(RecordError, match="martin: 'country' names 'kalisz', a city; expected a country"):
         load_records(tmp_path, reuse=first)
+    # a record added: the others stand, the new one is checked
+    path.write_text(PLACES_IN_ITEMS + "- id: opole\n  type: city\n  country: polen\n  labels: {pl: Opole, en: Opole}\n"
+                                      "  sources: [https://example.org/opole]\n", encoding="utf-8")
+    with pytest.raises(RecordError, match="opole: 'country' names 'polen', which has no record"):
+        load_records(tmp_path, reuse=first)
