@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kgraph.names import search_key
 from kgraph.text.lexicon import COUNTRY_ADJECTIVES, TOWN_NOUNS, countries
-from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_words, word_forms
+from kgraph.text.morphology import analyses, doc_analyses, doc_lemmas, doc_lowers, doc_words, word_forms
 from kgraph.text.posts import TOWN_HEADS, TOWN_WORDS, VERB_POS, PostRules, belongs_to, head_post, role_name, usual_heads
 
 __all__ = ["DocumentFrames", "RULE_CONFIDENCE"]
@@ -134,16 +134,16 @@ def _governor_at(doc, start: int) -> int:
     """Where the word a name starting at `start` depends on stands, over adjectives and "miasto/gmina"."""
     while True:
         k = start - 1
-        while k > 0 and start - k <= 3 and (doc[k].lower_ in TOWN_NOUNS or (
+        while k > 0 and start - k <= 3 and (doc_lowers(doc)[k] in TOWN_NOUNS or (
                 doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
             k -= 1
         # "z Marquette (Francja) oraz Sleaford", "w Opolu, Nysie i Brzegu": a later town of a list
         # depends on the word its first town depends on
-        if k <= 0 or doc[k].lower_ not in (",", "i", "oraz"):
+        if k <= 0 or doc_lowers(doc)[k] not in (",", "i", "oraz"):
             return k
         j = k - 1
-        if doc[j].text == ")":  # over a country in brackets
-            while j > 0 and doc[j].text != "(" and k - j < 6:
+        if doc_words(doc)[j] == ")":  # over a country in brackets
+            while j > 0 and doc_words(doc)[j] != "(" and k - j < 6:
                 j -= 1
             j -= 1
         if j < 0 or doc[j].ent_type_ != "CITY":
@@ -157,15 +157,15 @@ def _governor(doc, span) -> str:
     """The word a place name depends on: "w" for "w mieście partnerskim Waldbröl", "z" for "z partnerskiego
     miasta Kitzingen"."""
     k = _governor_at(doc, span.start)
-    return doc[k].lower_ if k >= 0 else ""
+    return doc_lowers(doc)[k] if k >= 0 else ""
 
 
 def _represented(doc, span) -> bool:
     """A town someone stands for: "przedstawiciele miasta X", "przedstawiciel z miasta X", "delegacja X"."""
     k = _governor_at(doc, span.start)
-    if k >= 0 and doc[k].lower_ in ("z", "ze"):
+    if k >= 0 and doc_lowers(doc)[k] in ("z", "ze"):
         k = _governor_at(doc, k)
-    return k >= 0 and doc[k].lower_.startswith(_REPRESENTING)
+    return k >= 0 and doc_lowers(doc)[k].startswith(_REPRESENTING)
 
 
 def _members_of(doc, span, ents) -> bool:
@@ -174,9 +174,9 @@ def _members_of(doc, span, ents) -> bool:
     k = _governor_at(doc, span.start)
     if k < 0:
         return False
-    if doc[k].lower_ in ("z", "ze") or doc[k].lower_.startswith(_GROUP_NOUNS):
+    if doc_lowers(doc)[k] in ("z", "ze") or doc_lowers(doc)[k].startswith(_GROUP_NOUNS):
         return True
-    if doc[k].lower_ in ("oraz", "i", ","):
+    if doc_lowers(doc)[k] in ("oraz", "i", ","):
         return any(e.label_ == "ORG" and e.end == k and _members_of(doc, e, ents) for e in ents)
     return False
 
@@ -197,9 +197,9 @@ def _festival_of(doc, town) -> bool:
     """Whether a town is named as the one whose festival it is: "Dni Martina", "Dni Miasta Hamm",
     "urodzinach Kalisza", "Święta Miasta Erfurt"."""
     k = town.start - 1
-    if k > 0 and doc[k].lower_ in ("miasta", "gminy"):
+    if k > 0 and doc_lowers(doc)[k] in ("miasta", "gminy"):
         k -= 1
-    return k >= 0 and doc[k].lower_ in _FESTIVALS
+    return k >= 0 and doc_lowers(doc)[k] in _FESTIVALS
 
 
 def _coordinated(doc, first, places) -> list:
@@ -208,7 +208,7 @@ def _coordinated(doc, first, places) -> list:
     for e in places:
         if last is None or e.start <= last.start:
             continue
-        if e.start - last.end == 1 and doc[last.end].lower_ in (",", "i", "oraz"):
+        if e.start - last.end == 1 and doc_lowers(doc)[last.end] in (",", "i", "oraz"):
             found.append(e)
             last = e
         elif e.start > last.end:
@@ -464,7 +464,7 @@ class DocumentFrames(PostRules):
         were at the place the sentence names, else the scene, else the publishing town."""
         doc = self.doc
         # not what a relative clause tells of them: "Gościem był Jan Kowal, który w Opolu mieszka"
-        clause_end = next((k for k in range(sentence.start, sentence.end) if doc[k].lower_ in _RELATIVE), sentence.end)
+        clause_end = next((k for k in range(sentence.start, sentence.end) if doc_lowers(doc)[k] in _RELATIVE), sentence.end)
         ents = [e for e in ents if e.end <= clause_end]
         located = next((e for e in ents if e.label_ == "CITY" and _governor(doc, e) in ("w", "we", "na")), None)
         place = located._.kg_name if located is not None else self.scene or self.home
@@ -503,7 +503,7 @@ class DocumentFrames(PostRules):
         doc = self.doc
 
         def before(e):
-            return doc[e.start - 1].lower_ if e.start > sentence.start else ""
+            return doc_lowers(doc)[e.start - 1] if e.start > sentence.start else ""
 
         # destination: a city after "w/we/do/na" (or the object of "odwiedzić"), else the home words
         destination = None
@@ -539,7 +539,7 @@ class DocumentFrames(PostRules):
             if idx is not None:
                 # "delegacja z Brzegu", "delegacja Powiatu Kętrzyńskiego": the town or body right after the word
                 after = [e for e in ents if e.label_ in ("CITY", "ORG") and 0 <= e.start - (start + idx) <= 4
-                         and not any(self.doc[k].lower_ != "się" and doc_analyses(self.doc)[k]
+                         and not any(doc_lowers(self.doc)[k] != "się" and doc_analyses(self.doc)[k]
                                      and all(a.pos in VERB_POS for a in doc_analyses(self.doc)[k] if a.tag != "ign")
                                      for k in range(start + idx + 1, e.start))]  # not "delegacja odwiedziła Teatr X"
                 visitor_city = after[0] if after else None
@@ -568,7 +568,7 @@ class DocumentFrames(PostRules):
                     if other._.kg_name != origin:
                         self._visit(origin, other._.kg_name, when, sentence, "delegation")
                 delegation_at = start + idx if idx is not None else start
-                clause = next((k + 1 for k in range(delegation_at - 1, start - 1, -1) if doc[k].lower_ in ("że", "iż")), start)
+                clause = next((k + 1 for k in range(delegation_at - 1, start - 1, -1) if doc_lowers(doc)[k] in ("że", "iż")), start)
                 for person in people:
                     if person.start < clause:
                         continue  # "Anna Lis poinformowała, że delegacja…": who tells of it
@@ -576,7 +576,7 @@ class DocumentFrames(PostRules):
                         # "Na zaproszenie burmistrza Y do Y udała się delegacja z X na czele z A": after the delegation
                         member = person.start > delegation_at
                     else:
-                        listed_at = next((k for k in range(start, sentence.end) if self.doc[k].lower_ in ("składzie", "skład")), None)
+                        listed_at = next((k for k in range(start, sentence.end) if doc_lowers(self.doc)[k] in ("składzie", "skład")), None)
                         member = destination is None or person.start < destination.start or (
                             listed_at is not None and person.start > listed_at > destination.start)
                     if member:
@@ -605,21 +605,21 @@ class DocumentFrames(PostRules):
             # a nominal frame: "wizyta Prezydenta Rafała Trzaskowskiego w Paryżu", "podczas spotkania w
             # Kaliningradzie prezydent Elbląga X i mer Kaliningradu Y" (the host's people are filtered out)
             met = next((k for k in range(verb, sentence.end - 1) if doc[k].lemma_.lower() == "spotkać"
-                        and doc[k + 1].lower_ == "się"), None)
+                        and doc_lowers(doc)[k + 1] == "się"), None)
             for e in ents:
-                if met is not None and e.start > met and any(doc[k].lower_ in ("z", "ze") for k in range(met, e.start)):
+                if met is not None and e.start > met and any(doc_lowers(doc)[k] in ("z", "ze") for k in range(met, e.start)):
                     continue  # "podczas wizyty w X prezydent spotkał się z burmistrzem Y": the host
                 if e.label_ == "PERSON" or (e.label_ in ("CITY", "ORG") and _governor(doc, e) in ("z", "ze")):
                     self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
             heads = usual_heads(self.home)
             unnamed_head = next((k for k in range(start, met if met is not None else sentence.end)
-                                 if doc[k].is_lower and role_name(doc[k].text) in heads and k + 1 < sentence.end
-                                 and not doc[k + 1].ent_type_ and doc[k + 1].lower_ not in TOWN_WORDS), None)
+                                 if doc[k].is_lower and role_name(doc_words(doc)[k]) in heads and k + 1 < sentence.end
+                                 and not doc[k + 1].ent_type_ and doc_lowers(doc)[k + 1] not in TOWN_WORDS), None)
             if unnamed_head is not None and self.home:
                 self._visit(self.home, dest_name, when, sentence, "nominal")  # "podczas wizyty w X prezydent…": ours
             return
         if dest_name is None and lemmas[travel_at] in (_GUEST_AT, "przebywać") and verb + 2 < sentence.end \
-                and doc[verb + 1].lower_ in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
+                and doc_lowers(doc)[verb + 1] in ("w", "we") and doc[verb + 2].ent_type_ == "ORG" \
                 and not any(e.label_ == "CITY" for e in ents if e.start > verb):
             # "uczniowie z miasta X goszczą w Szkole Podstawowej nr 18": an institution named
             # without a city is the publishing city's own
@@ -660,15 +660,15 @@ class DocumentFrames(PostRules):
             return
         # visitors: people, organisations and cities named before the verb (the subject side)
         # "Anna Lis poinformowała, że delegacja odwiedziła X": the subject is in the verb's own clause
-        clause = next((k + 1 for k in range(verb - 1, start - 1, -1) if doc[k].lower_ in ("że", "iż")), start)
+        clause = next((k + 1 for k in range(verb - 1, start - 1, -1) if doc_lowers(doc)[k] in ("że", "iż")), start)
         subjects = [e for e in ents if clause <= e.start < verb and e is not destination and e.label_ in ("PERSON", "ORG", "CITY")]
-        relative = next((k for k in range(verb - 1, max(start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        relative = next((k for k in range(verb - 1, max(start, verb - 4) - 1, -1) if doc_lowers(doc)[k] in _RELATIVE), None)
         if relative is not None:
             # "Marton Béla, który w czerwcu odwiedził Śmigiel": the relative pronoun's antecedent travelled
             antecedent = [e for e in subjects if e.end <= relative and e.label_ in ("PERSON", "ORG")]
             subjects = antecedent[-1:]
         elif not subjects and dest_name != self.home and self.home and any(
-                _adjective_of(doc[k].lower_, self.home) and doc[k + 1].lower_.startswith(_GROUP_NOUNS + ("radn", "samorządow", "goście"))
+                _adjective_of(doc_lowers(doc)[k], self.home) and doc_lowers(doc)[k + 1].startswith(_GROUP_NOUNS + ("radn", "samorządow", "goście"))
                 for k in range(clause, verb - 1)):
             self._visit(self.home, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")  # "Kaliscy radni odwiedzili X"
             self.last_trip = (dest_name, when)
@@ -681,22 +681,22 @@ class DocumentFrames(PostRules):
                              or (e.label_ == "ORG" and _members_of(doc, e, ents)))]  # "udali się uczniowie Gimnazjum nr 1"
         for e in subjects:
             if e.label_ == "CITY" and before(e) not in ("z", "ze", "miasta", "", "(") and _governor(doc, e) not in ("z", "ze") \
-                    and not doc[e.start - 1].lower_.startswith("przedstawic") \
-                    and role_name(doc[e.start - 1].text) not in TOWN_HEADS:  # "Prezydent Kalisza wziął udział": the town
+                    and not doc_lowers(doc)[e.start - 1].startswith("przedstawic") \
+                    and role_name(doc_words(doc)[e.start - 1]) not in TOWN_HEADS:  # "Prezydent Kalisza wziął udział": the town
                 continue
             if e._.kg_name == dest_name:
                 continue
             if e.label_ == "ORG" and ((any(role_name(t.text) for t in doc[max(sentence.start, e.start - 3):e.start])
                                        and not _members_of(doc, e, ents))
                                       or _governor(doc, e) in ("w", "we")  # "… w chojnickim Urzędzie Gminy": a workplace
-                                      or (e.start > 1 and doc[e.start - 1].lower_ in ("z", "ze")
+                                      or (e.start > 1 and doc_lowers(doc)[e.start - 1] in ("z", "ze")
                                           and doc[e.start - 2].ent_type_ == "PERSON")):  # "Anna Kowal z Urzędu Gminy"
                 continue  # "przewodniczący Rady Miejskiej Łowecz": the body named in a title did not travel
             self._visit(e._.kg_name, dest_name, when, sentence, f"travel:{lemmas[travel_at]}")
-            if e.label_ == "CITY" and role_name(doc[e.start - 1].text) in TOWN_HEADS:
+            if e.label_ == "CITY" and role_name(doc_words(doc)[e.start - 1]) in TOWN_HEADS:
                 # "mera Kaliningradu, by odwiedził Elbląg": the head the text named before ("mer Kaliningradu
                 # Aleksandr Jaroszuk") travelled
-                post = role_name(doc[e.start - 1].text)
+                post = role_name(doc_words(doc)[e.start - 1])
                 holder = next((person for person, (role, of) in self.person_post.items()
                                if of == e._.kg_name and head_post(role) == post and not role.startswith("zastępca")), None)
                 if holder is not None:
@@ -726,7 +726,7 @@ class DocumentFrames(PostRules):
         """ "wymiana między I LO w Nowym Targu a Freies Gymnasium z Ravensburga": held in the town the sentence
         names for it, else the publishing town; the party from elsewhere came there."""
         doc = self.doc
-        between = next((k for k in range(noun + 1, min(noun + 4, sentence.end)) if doc[k].lower_ in ("między", "pomiędzy")), None)
+        between = next((k for k in range(noun + 1, min(noun + 4, sentence.end)) if doc_lowers(doc)[k] in ("między", "pomiędzy")), None)
         if between is None:
             return False
         nested = doc.spans.get("kg_nested", [])
@@ -785,12 +785,12 @@ class DocumentFrames(PostRules):
             return
         # the performer right after the verb ("wystąpiła także Anna Lis"), the verb's subject
         performer = next((e for e in ents if e.label_ in ("PERSON", "ORG") and 0 < e.start - (start + at) <= 2
-                          and all(doc[k].lower_ in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))),
+                          and all(doc_lowers(doc)[k] in ("także", "również", "też", "ponadto") for k in range(start + at + 1, e.start))),
                          None) or next((e for e in ents if e.label_ == "ORG" and _governor(doc, e) not in _PREPOSITIONS and (
                                             e.end == start + at or any(  # "chór Canto wystąpił", "Orkiestra z Hamm dała"
                                                 t.label_ == "CITY" and t.end == start + at and t.start == e.end + 1
-                                                and doc[e.end].lower_ in ("z", "ze") for t in ents))), None)
-        if performer is None or (performer.end < len(doc) and doc[performer.end].lower_ in ("z", "ze", "o", "przed", "pod", "jako")
+                                                and doc_lowers(doc)[e.end] in ("z", "ze") for t in ents))), None)
+        if performer is None or (performer.end < len(doc) and doc_lowers(doc)[performer.end] in ("z", "ze", "o", "przed", "pod", "jako")
                                  and performer.end < sentence.end and doc[performer.end + 1].ent_type_ != "CITY"):
             return  # "wystąpił burmistrz z wnioskiem", "orkiestra wystąpiła pod batutą X"
         local = belongs_to(performer._.kg_name, self.home or "") or any(
@@ -829,13 +829,13 @@ class DocumentFrames(PostRules):
     def _relative_visit(self, sentence, ents, verb_at: int, when) -> bool:
         """ "A, który odwiedził X": A's visit to X, when a relative pronoun opens the clause of the verb."""
         doc, verb = self.doc, sentence.start + verb_at
-        pronoun = next((k for k in range(verb - 1, max(sentence.start, verb - 4) - 1, -1) if doc[k].lower_ in _RELATIVE), None)
+        pronoun = next((k for k in range(verb - 1, max(sentence.start, verb - 4) - 1, -1) if doc_lowers(doc)[k] in _RELATIVE), None)
         if pronoun is None or pronoun <= sentence.start + 1:
             return False
         antecedent = [e for e in ents if e.end <= pronoun and (e.label_ in ("PERSON", "ORG") or (
             e.label_ == "CITY" and _governor(doc, e) in ("z", "ze")))]  # "goście z Magdeburga, którzy…"
         place = next((e._.kg_name for e in ents if e.start > verb and e.label_ == "CITY"), None)
-        if place is None and verb + 1 < sentence.end and doc[verb + 1].lower_ == "nas":
+        if place is None and verb + 1 < sentence.end and doc_lowers(doc)[verb + 1] == "nas":
             place = self.home  # "…którzy odwiedzają nas": the publishing town
         if not antecedent or place is None or antecedent[-1].end < pronoun - 2:
             return False
@@ -849,7 +849,7 @@ class DocumentFrames(PostRules):
         named, else the publishing town). True when the sentence was read this way."""
         doc = self.doc
         if any(a.pos == "ppas" for a in doc_analyses(doc)[verb]) and verb > sentence.start \
-                and doc[verb - 1].lower_ in ("zostali", "zostały", "został", "została", "zostało", "byli", "były", "był", "była"):
+                and doc_lowers(doc)[verb - 1] in ("zostali", "zostały", "został", "została", "zostało", "byli", "były", "był", "była"):
             return self._hosted_passive(sentence, ents, verb, destination, when)
         subjects = [e for e in ents if e.start < verb and e.label_ in ("CITY", "ORG") and _governor(doc, e) not in ("z", "ze")]
         host = None
@@ -926,7 +926,7 @@ class DocumentFrames(PostRules):
             if e.label_ not in ("PERSON", "ORG") or e._.kg_name == place:
                 continue
             if e.label_ == "ORG" and e.start > 0 and any(
-                    self.doc[k].text in ("-", "–", ",") or role_name(self.doc[k].text)
+                    doc_words(self.doc)[k] in ("-", "–", ",") or role_name(doc_words(self.doc)[k])
                     for k in range(max(sentence.start, e.start - 2), e.start)):
                 continue  # "Wioletta Rybarczyk - Wydział Promocji", "Dyrektor Wydziału Zdrowia": where one works
             of = self.person_role_of.get(e._.kg_name)

@@ -5,7 +5,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import morfeusz2
@@ -16,35 +16,31 @@ from spacy.tokens import Doc
 
 from kgraph.text.lexicon import CASES, NAME_LABELS
 
-__all__ = ["polish_share", "Analysis", "analyses", "doc_analyses", "doc_words", "doc_lemmas", "token_lemmas", "word_lemmas",
+__all__ = ["polish_share", "Analysis", "analyses", "doc_analyses", "doc_words", "doc_lowers", "doc_lemmas", "token_lemmas", "word_lemmas",
            "inflect_nominative", "guess_nominatives"]
 
 
 @dataclass(frozen=True)
 class Analysis:
-    """One Morfeusz interpretation: lemma (without its homonym mark), tag, name labels."""
+    """One Morfeusz interpretation: lemma (without its homonym mark), tag, name labels; and what the tag says
+    (part of speech, cases, gender, whether it is a name), read once here: the name rules ask them of the same
+    cached analyses tens of thousands of times per hundred documents."""
 
     lemma: str
     tag: str
     labels: tuple[str, ...]
+    pos: str = field(init=False, compare=False, repr=False)
+    cases: frozenset[str] = field(init=False, compare=False, repr=False)
+    gender: str = field(init=False, compare=False, repr=False)
+    is_name: bool = field(init=False, compare=False, repr=False)
 
-    @property
-    def pos(self) -> str:
-        return self.tag.split(":", 1)[0]
-
-    @property
-    def cases(self) -> set[str]:
+    def __post_init__(self):
         parts = self.tag.split(":")
-        return {c for part in parts[2:3] for c in part.split(".") if c in CASES} if len(parts) > 2 else set()
-
-    @property
-    def gender(self) -> str:
-        parts = self.tag.split(":")
-        return parts[3].split(".")[0] if len(parts) > 3 else ""
-
-    @property
-    def is_name(self) -> bool:
-        return bool(NAME_LABELS & set(self.labels))
+        set_ = object.__setattr__  # frozen: set once, here
+        set_(self, "pos", parts[0])
+        set_(self, "cases", frozenset(c for c in parts[2].split(".") if c in CASES) if len(parts) > 2 else frozenset())
+        set_(self, "gender", parts[3].split(".")[0] if len(parts) > 3 else "")
+        set_(self, "is_name", bool(NAME_LABELS & set(self.labels)))
 
 
 _MORFEUSZ = None
@@ -142,7 +138,8 @@ def guess_nominatives(form: str, cases: set[str] | None = None, feminine: bool |
 # store for a pipeline's own data): the name rules read them tens of thousands of times per
 # hundred documents, and both doc._ (an Underscore object per access) and doc[i] (a Token
 # per access) would allocate each time.
-_ANALYSES, _WORDS, _LEMMAS, _SHARE = "kgraph.analyses", "kgraph.words", "kgraph.lemmas", "kgraph.polish_share"
+_ANALYSES, _WORDS, _LOWERS, _LEMMAS, _SHARE = (
+    "kgraph.analyses", "kgraph.words", "kgraph.lowers", "kgraph.lemmas", "kgraph.polish_share")
 
 
 def doc_analyses(doc: Doc) -> list:
@@ -153,6 +150,11 @@ def doc_analyses(doc: Doc) -> list:
 def doc_words(doc: Doc) -> list[str]:
     """Each token's text (after the kgraph_morfeusz component)."""
     return doc.user_data[_WORDS]
+
+
+def doc_lowers(doc: Doc) -> list[str]:
+    """Each token's text in lower case, as token.lower_ (after the kgraph_morfeusz component)."""
+    return doc.user_data[_LOWERS]
 
 
 def doc_lemmas(doc: Doc) -> list[str]:
@@ -180,6 +182,7 @@ def morfeusz_component(doc: Doc) -> Doc:
     if words:
         doc.from_array([LEMMA], numpy.array([strings.add(lemma) for lemma in lemmas], dtype="uint64"))
     doc.user_data[_ANALYSES], doc.user_data[_WORDS], doc.user_data[_LEMMAS] = found, words, lemmas
+    doc.user_data[_LOWERS] = [word.lower() for word in words]
     return doc
 
 

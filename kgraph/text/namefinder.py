@@ -13,7 +13,7 @@ from kgraph.text.gazetteer import merge_spans
 from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FOREIGN_ORG_HEADS, FORMS_OF_ADDRESS, NAME_CONNECTORS, NOT_NAMES,
                                  OFFICE_HEADS,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
-from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_words, guess_nominatives,
+from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_lowers, doc_words, guess_nominatives,
                                     inflect_nominative, token_lemmas, word_lemmas)
 from kgraph.text.places import name_tokens, place_index, resolve
 
@@ -100,7 +100,7 @@ def _is_surname_like(doc, i) -> bool:
 
 
 def _lemma_in(doc, i, words) -> bool:
-    return doc[i].lower_ in words or _has(doc, i, lambda a: a.lemma.lower() in words)
+    return doc_lowers(doc)[i] in words or _has(doc, i, lambda a: a.lemma.lower() in words)
 
 
 def _context_cases(doc, start: int) -> set[str] | None:
@@ -116,7 +116,7 @@ def _context_cases(doc, start: int) -> set[str] | None:
         return _title_cases(doc, start - 1)
     # "burmistrza Włodzimierz Woł. Petro Sahaniuka", "mera Lidy Iwana Sokoła": the title before the town's name
     k = start - 1
-    while k > 0 and start - k <= 3 and (doc[k].text == "." or (_is_cap(doc[k]) and not _lemma_in(doc, k, TITLES))):
+    while k > 0 and start - k <= 3 and (doc_words(doc)[k] == "." or (_is_cap(doc[k]) and not _lemma_in(doc, k, TITLES))):
         k -= 1
     if k < start - 1 and doc[k].is_lower and _lemma_in(doc, k, TITLES):
         return _title_cases(doc, k)
@@ -153,7 +153,7 @@ def canonical_person(doc, start: int, end: int) -> str:
     first = tokens[0].text
     last_unknown = not options[-1] or all(a.tag == "ign" for a in options[-1])
     first_unknown = not options[0] or all(a.tag == "ign" for a in options[0])
-    apposition = _title_after(doc, end + 1) if end + 1 < len(doc) and doc[end].text in (",", "-", "–") else None
+    apposition = _title_after(doc, end + 1) if end + 1 < len(doc) and doc_words(doc)[end] in (",", "-", "–") else None
     oblique_context = bool(((_title_cases(doc, apposition) if apposition is not None else None)
                             or _context_cases(doc, start) or set()) - {"nom", "voc"})
     last_oblique = any(a.is_name for a in options[-1]) and not any(a.is_name and "nom" in a.cases for a in options[-1])
@@ -181,7 +181,7 @@ def canonical_person(doc, start: int, end: int) -> str:
                 genders = {a.gender for a in names if "imię" in a.labels}
                 feminine = genders == {"f"} if genders else None
     context = _context_cases(doc, start)
-    title = _title_after(doc, end + 1) if end + 1 < len(doc) and doc[end].text in (",", "-", "–") else None
+    title = _title_after(doc, end + 1) if end + 1 < len(doc) and doc_words(doc)[end] in (",", "-", "–") else None
     if title is not None:
         context = _title_cases(doc, title) or context  # "Jana Melniczuk - sekretarz": apposition agrees
     if context and known_cases:
@@ -259,7 +259,7 @@ def canonical_organisation(doc, start: int, end: int) -> str:
             head = (k, nouns[0])
             break
     if head is None:
-        return _join([doc[i].text for i in range(start, end)], [doc[i] for i in range(start, end)])
+        return _join([doc_words(doc)[i] for i in range(start, end)], [doc[i] for i in range(start, end)])
     k_head, noun = head
     # every singular reading of the head counts: "Gimnazjum" is any case, and the adjectives say which
     cases = set().union(*(a.cases for a in options[k_head] if a.lemma == noun.lemma and ":sg:" in a.tag)) or noun.cases
@@ -283,8 +283,8 @@ def canonical_organisation(doc, start: int, end: int) -> str:
 
 def _compound_part(doc, i) -> bool:
     """The first part and dash of a compound adjective: "Organizacyjno-" in "Organizacyjno-Prawnego"."""
-    return doc[i].text in ("-", "–") or any(a.pos == "adja" for a in doc_analyses(doc)[i]) or (
-        i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_)
+    return doc_words(doc)[i] in ("-", "–") or any(a.pos == "adja" for a in doc_analyses(doc)[i]) or (
+        i + 1 < len(doc) and doc_words(doc)[i + 1] == "-" and not doc[i].whitespace_)
 
 
 def _agrees(opts, cases, gender) -> bool:
@@ -300,7 +300,7 @@ def _case_like(word: str, model: str) -> str:
 def _title_before(doc, i) -> bool:
     """A title right before token i, or before a dash or "miasta": "burmistrz Jan", "Burmistrz miasta - Marton Béla"."""
     k = i - 1
-    while k >= 0 and i - k <= 3 and doc[k].lower_ in ("-", "–", ":", "miasta", "gminy", "pan", "pani", "panem", "panią"):
+    while k >= 0 and i - k <= 3 and doc_lowers(doc)[k] in ("-", "–", ":", "miasta", "gminy", "pan", "pani", "panem", "panią"):
         k -= 1
     return k >= 0 and _lemma_in(doc, k, TITLES)
 
@@ -309,8 +309,8 @@ def _cue_index(doc, i) -> int:
     """Where the word announcing a place before token i stands, over lower-case adjectives and a dash:
     "miasta" in "z miasta partnerskiego X", "miast" in "miast partnerskich - Chrudimiu"."""
     k = i - 1
-    while k >= 0 and i - k <= 3 and (doc[k].text in ("-", "–", ":") or (
-            doc[k].is_lower and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc[k].lower_ not in PLACE_CUES)):
+    while k >= 0 and i - k <= 3 and (doc_words(doc)[k] in ("-", "–", ":") or (
+            doc[k].is_lower and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc_lowers(doc)[k] not in PLACE_CUES)):
         k -= 1  # "odwiedziła także Lwów", "z miasta partnerskiego X"
     return k
 
@@ -318,8 +318,8 @@ def _cue_index(doc, i) -> int:
 def _town_noun_before(doc, i) -> bool:
     """ "z gminą X", "do miejscowości X": a lower-case town noun, not one inside a title ("burmistrz miasta X")."""
     k = _cue_index(doc, i)
-    if k < 0 or doc[k].lower_ not in TOWN_NOUNS or not doc[k].is_lower or (
-            k > 0 and (_lemma_in(doc, k - 1, TITLES) or doc[k - 1].lower_ in TOWN_NOUNS)):
+    if k < 0 or doc_lowers(doc)[k] not in TOWN_NOUNS or not doc[k].is_lower or (
+            k > 0 and (_lemma_in(doc, k - 1, TITLES) or doc_lowers(doc)[k - 1] in TOWN_NOUNS)):
         return False
     # not a person ("patrona naszego miasta Wojciecha Kętrzyńskiego") nor a common word ("mieście Ogólnopolskiego Festiwalu")
     person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(doc[i + 1]) and _has(
@@ -330,23 +330,23 @@ def _town_noun_before(doc, i) -> bool:
 
 def _cue_word(doc, i) -> str:
     k = _cue_index(doc, i)
-    return doc[k].lower_ if k >= 0 else ""
+    return doc_lowers(doc)[k] if k >= 0 else ""
 
 
 def _place_cue_before(doc, i) -> bool:
     """A word announcing a place before token i, over up to two lower-case adjectives:
     "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań";
     or a country around it: "z Francji (Meudon)", "Meudon (Francja)"."""
-    if i >= 2 and doc[i - 1].text == "(" and doc[i - 2].ent_type_ == "COUNTRY":
+    if i >= 2 and doc_words(doc)[i - 1] == "(" and doc[i - 2].ent_type_ == "COUNTRY":
         return True
-    if i + 2 < len(doc) and doc[i + 1].text == "(" and doc[i + 2].ent_type_ == "COUNTRY":
+    if i + 2 < len(doc) and doc_words(doc)[i + 1] == "(" and doc[i + 2].ent_type_ == "COUNTRY":
         return True
-    if i + 2 < len(doc) and doc[i + 1].lower_ in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
+    if i + 2 < len(doc) and doc_lowers(doc)[i + 1] in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
         return True  # "Raseiniai na Litwie", "Hamm w Niemczech"
     if i > 0 and doc[i - 1].is_lower and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
         return True  # "…, niemieckim Haldensleben (20-lecie) i słowackim Breznem"
     k = _cue_index(doc, i)
-    return k >= 0 and (doc[k].lower_ in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
+    return k >= 0 and (doc_lowers(doc)[k] in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
 
 
 def _first_name_not_place(doc, span) -> bool:
@@ -360,7 +360,7 @@ def _first_name_not_place(doc, span) -> bool:
 def _not_in_name(doc, i) -> bool:
     """A title or body word ("Burmistrz", "Miasta", "Rady"), or a town with no name reading: not part of a person's name."""
     options = doc_analyses(doc)[i]
-    if doc[i].lower_ in FORMS_OF_ADDRESS:
+    if doc_lowers(doc)[i] in FORMS_OF_ADDRESS:
         return True
     if any(a.lemma.lower() in NOT_IN_PERSON_NAMES or (a.lemma.lower() in TITLES and a.pos == "subst") for a in options):
         return not any("imię" in a.labels for a in options)  # "Burmistrz", "Panem" (also surnames), not "Pan" alone
@@ -402,11 +402,11 @@ def _foreign_head_word(word: str) -> bool:
 def _abbreviated(doc, k, word: str | None) -> bool:
     """Whether token k is a word cut short with a period ("Wlkp.", "Maz.", "Woł."), standing for
     `word` (its letters in order, the first the same), or for any word when `word` is None."""
-    if k + 1 >= len(doc) or doc[k + 1].text != "." or doc[k].whitespace_ or not 2 <= len(doc[k].text) <= 5:
+    if k + 1 >= len(doc) or doc_words(doc)[k + 1] != "." or doc[k].whitespace_ or not 2 <= len(doc_words(doc)[k]) <= 5:
         return False
     if word is None:
         return True
-    short, letters = doc[k].lower_, iter(word)
+    short, letters = doc_lowers(doc)[k], iter(word)
     return short[0] == word[0] and len(short) < len(word) and all(c in letters for c in short)
 
 
@@ -485,7 +485,7 @@ class NameFinder:
         nested_starts = {e.start for e in nested}
         for org in (s for s in spans if s.label_ == "ORG"):
             for k in range(org.start + 1, org.end):
-                if doc[k - 1].lower_ in ("w", "we") and k not in nested_starts:
+                if doc_lowers(doc)[k - 1] in ("w", "we") and k not in nested_starts:
                     place = self._place(doc, k, set())
                     if place is not None and place.end <= org.end:
                         nested.append(place)
@@ -560,14 +560,14 @@ class NameFinder:
                 break
         if end - i < 2:
             return None
-        if i >= 2 and doc[i - 1].text == "." and doc[i - 2].lower_ in ("św", "im", "bł", "ul", "pl", "al", "os") \
-                or doc[i - 1].lower_ in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
+        if i >= 2 and doc_words(doc)[i - 1] == "." and doc_lowers(doc)[i - 2] in ("św", "im", "bł", "ul", "pl", "al", "os") \
+                or doc_lowers(doc)[i - 1] in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
                                          "plac", "alei", "aleja", "rondzie", "rondo", "osiedlu", "osiedle"):
             return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego", "na Pl. Jana
             # Pawła II"), no one present
-        if end < n and _REGNAL.match(doc[end].text) and not (end + 1 < n and _is_cap(doc[end + 1])):
+        if end < n and _REGNAL.match(doc_words(doc)[end]) and not (end + 1 < n and _is_cap(doc[end + 1])):
             end += 1  # "papieża Jana Pawła II" (not "Jan Nowak II LO")
-        apposition = end < n and doc[end].text in (",", "-", "–") and _title_after(doc, end + 1) is not None
+        apposition = end < n and doc_words(doc)[end] in (",", "-", "–") and _title_after(doc, end + 1) is not None
         unknown_first = _is_unknown(doc, i)
         # A name needs evidence: a known first name, a title before it, or a title in apposition.
         if not (given or title_before or apposition):
@@ -575,13 +575,13 @@ class NameFinder:
         if not given and not unknown_first and not title_before and not apposition:
             return None
         # Geographic or organisational words are not people ("Rada Miasta", "Stany Zjednoczone").
-        if all(_lemma_in(doc, k, TITLES) or doc[k].lower_ in ("panie", "pani", "pan") for k in range(i, end)):
+        if all(_lemma_in(doc, k, TITLES) or doc_lowers(doc)[k] in ("panie", "pani", "pan") for k in range(i, end)):
             return None  # "Szanowny Panie Radny": a form of address, not a name
         if _lemma_in(doc, i, ORG_HEADS) or (not given and _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels)):
             return None
         if _town_noun_before(doc, i):
             return None  # "z gminą Beli Monastir": a town's name, whatever its words
-        if (_place_cue_before(doc, i) and doc[i - 1].lower_ not in TITLES) or (
+        if (_place_cue_before(doc, i) and doc_lowers(doc)[i - 1] not in TITLES) or (
                 len(doc[end - 1]) <= 4 and _is_unknown(doc, end - 1) and _abbreviated(doc, end - 1, None)):
             known = self._geonames(doc, i, set())
             if known is not None and known[0] >= end:
@@ -602,7 +602,7 @@ class NameFinder:
     def _place_or_nation(self, doc, i, taken):
         if not _is_cap(doc[i]):
             return None
-        before = doc[i - 1].lower_ if i > 0 else ""
+        before = doc_lowers(doc)[i - 1] if i > 0 else ""
         cue = _place_cue_before(doc, i)
         cue_word = _cue_word(doc, i) if cue else ""
         geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
@@ -618,7 +618,7 @@ class NameFinder:
             # "Kaliska Orkiestra", "w Dolnej Saksonii": an adjective before another name; "z Chmielnickim," is a town
             lone_adjective = end - i == 1 and _has(doc, i, lambda a: a.pos == "adj") and (
                 (end < len(doc) and _is_cap(doc[end])) or not (geographic or cue))
-            hyphenated = i > 1 and doc[i - 1].text == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
+            hyphenated = i > 1 and doc_words(doc)[i - 1] == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
             foreign_titled = titled and _is_unknown(doc, i) and not _is_given_name(doc, i)  # "Nadburmistrz Nordhausen"
@@ -646,7 +646,7 @@ class NameFinder:
                     adjective = next(a.lemma for a in doc_analyses(doc)[end] if a.pos == "adj")
                     name, end = f"{name} {_capital(inflect_nominative(adjective, gender))}", end + 1
                 span = Span(doc, i, end, label="COUNTRY" if name in countries() else "CITY")
-                joint = next((k for k in range(i + 1, end) if doc[k].lower_ in ("nad", "pod")), None)
+                joint = next((k for k in range(i + 1, end) if doc_lowers(doc)[k] in ("nad", "pod")), None)
                 if joint is not None:  # "Zdziar nad Sazawą": after "nad" the name is as printed (always instrumental)
                     name = " ".join(name.split()[:joint - i]) + " " + _join([t.text for t in doc[joint:end]], list(doc[joint:end]))
                 span._.kg_name, span._.kg_source, span._.kg_place = name, "geonames", place
@@ -658,21 +658,21 @@ class NameFinder:
         if previous is not None and (geographic or unknown):
             # the next item of a list of places, in the case of the list's first item
             first = previous
-            while self.places.get(first.start - 2) is not None and doc[first.start - 1].text in (",", "i", "oraz"):
+            while self.places.get(first.start - 2) is not None and doc_words(doc)[first.start - 1] in (",", "i", "oraz"):
                 first = self.places[first.start - 2]
-            before = doc[first.start - 1].lower_ if first.start > 0 else ""
+            before = doc_lowers(doc)[first.start - 1] if first.start > 0 else ""
             cases = _context_cases(doc, first.start)
             geo = [a.lemma for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()]
-            name = geo[0] if geo else guess_nominatives(doc[i].text, cases - {"nom", "voc"})[0] if cases else None
+            name = geo[0] if geo else guess_nominatives(doc_words(doc)[i], cases - {"nom", "voc"})[0] if cases else None
             if name:
                 span = Span(doc, i, i + 1, label="CITY")
                 span._.kg_name, span._.kg_source = name, "names"
                 return span
-        foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc[i].text) \
+        foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc_words(doc)[i]) \
             and not (i + 1 < len(doc) and _is_cap(doc[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
         if foreign:  # "do Balatonfűzfő": a foreign place no gazetteer knows, as printed
             span = Span(doc, i, i + 1, label="CITY")
-            span._.kg_name, span._.kg_source = doc[i].text, "names"
+            span._.kg_name, span._.kg_source = doc_words(doc)[i], "names"
             return span
         town_noun = _town_noun_before(doc, i)
         # "do Brzedni": a word no dictionary knows after "do", not starting a longer name, is where one went
@@ -699,13 +699,13 @@ class NameFinder:
             if geo:
                 name = geo[0].lemma
             elif cases and not before.startswith("miast"):
-                name = guess_nominatives(doc[i].text, cases - {"nom", "voc"})[0]
+                name = guess_nominatives(doc_words(doc)[i], cases - {"nom", "voc"})[0]
             else:
-                name = doc[i].text  # "miasta Revuca": a foreign name in apposition stays nominative
+                name = doc_words(doc)[i]  # "miasta Revuca": a foreign name in apposition stays nominative
         else:
             name = canonical_organisation(doc, i, end) if geo else _join([t.text for t in doc[i:end]], list(doc[i:end]))
             if geo:
-                name = geo[0].lemma + name[len(_case_like(geo[0].lemma, doc[i].text)):] if name.startswith(doc[i].text) \
+                name = geo[0].lemma + name[len(_case_like(geo[0].lemma, doc_words(doc)[i])):] if name.startswith(doc_words(doc)[i]) \
                     else name
         label = "COUNTRY" if name in countries() else "CITY"
         span = Span(doc, i, end, label=label)
@@ -749,7 +749,7 @@ class NameFinder:
         """A group named after a common noun, as printed: "chór „Retro”", "grupy wokalnej Arabeska",
         "stowarzyszenie kulturalne „Tracce di Memoria”"."""
         k = i - 1
-        quoted = k >= 0 and doc[k].text in OPENING_QUOTES
+        quoted = k >= 0 and doc_words(doc)[k] in OPENING_QUOTES
         k -= quoted
         while k >= 0 and i - k <= 3 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj"):
             k -= 1
@@ -757,14 +757,14 @@ class NameFinder:
             return None
         end = i
         while end < len(doc) and end not in taken and (
-                (quoted and doc[end].text not in CLOSING_QUOTES and end - i < 8)
-                or (not quoted and (_is_cap(doc[end]) or (doc[end].lower_ in (NAME_JOINERS - {".", "n"}) | {"i"}
+                (quoted and doc_words(doc)[end] not in CLOSING_QUOTES and end - i < 8)
+                or (not quoted and (_is_cap(doc[end]) or (doc_lowers(doc)[end] in (NAME_JOINERS - {".", "n"}) | {"i"}
                                                          and end + 1 < len(doc) and _is_cap(doc[end + 1])
-                                                         and not (doc[end].lower_ == "i" and (  # "Retro i Anna Lis": two
+                                                         and not (doc_lowers(doc)[end] == "i" and (  # "Retro i Anna Lis": two
                                                              _is_given_name(doc, end + 1) or end + 1 in taken
                                                              or _lemma_in(doc, end + 1, ORG_HEADS | ENSEMBLE_NOUNS))))))):
             end += 1
-        if end == i or (quoted and (end >= len(doc) or doc[end].text not in CLOSING_QUOTES)):
+        if end == i or (quoted and (end >= len(doc) or doc_words(doc)[end] not in CLOSING_QUOTES)):
             return None
         if not quoted and (_is_given_name(doc, i) or self._geonames(doc, i, taken)):
             return None  # "zespołu Jana Kowala", "chór z…": a person or a place, read as such
@@ -779,7 +779,7 @@ class NameFinder:
         token = doc[i]
         if not token.text[:1].isupper():
             return None
-        if i > 0 and doc[i - 1].is_alpha and doc[i - 1].text[:1].isupper() and not doc[i - 1].is_sent_start \
+        if i > 0 and doc[i - 1].is_alpha and doc_words(doc)[i - 1][:1].isupper() and not doc[i - 1].is_sent_start \
                 and not _lemma_in(doc, i - 1, TITLES | EVENT_NOUNS):
             # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
             # starts one ("Przewodniczący Rady Miejskiej")
@@ -792,18 +792,18 @@ class NameFinder:
         head_at = None if self.foreign_heads.isdisjoint(range(i, i + 3)) else next((
             k for k in range(i, min(i + 3, n)) if k in self.foreign_heads and k not in taken and _is_unknown(doc, k)
                         and all(j not in taken and ((_is_cap(doc[j]) and _is_unknown(doc, j))
-                                                    or (doc[j].text == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
+                                                    or (doc_words(doc)[j] == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
                                 for j in range(i, k))), None)
-        compound = head_at == i and doc[i].lower_ not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
+        compound = head_at == i and doc_lowers(doc)[i] not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
         for k in range(i + numeral, min(i + numeral + 3, n)):
-            if head_at is not None or k in taken or not doc[k].text[:1].isupper():
+            if head_at is not None or k in taken or not doc_words(doc)[k][:1].isupper():
                 break
             if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
                 head_at = k
                 break
             if not _has(doc, k, lambda a: a.pos in ("adj", "ppas")) or _lemma_in(doc, k, TITLES):
                 break  # "Przewodniczący Rady Miejskiej": a title before a body, not part of its name
-        if acronym and not token.whitespace_ and i + 1 < n and doc[i + 1].text == ".":
+        if acronym and not token.whitespace_ and i + 1 < n and doc_words(doc)[i + 1] == ".":
             acronym = False  # "KPM.003.0002.2026": a reference number, not a name
         if head_at is None and not acronym:
             return None
@@ -813,46 +813,46 @@ class NameFinder:
                 # a town or country named in the body's name: "Rada Miejska Łowecz", "Związek Miast Ukrainy"
                 place = self.places.get(end) or next((e for e in doc.ents if e.start == end and e.label_ == "COUNTRY"), None)
                 if place is None or place.start != end or (
-                        head_at is None and not (acronym and doc[end - 1].lower_ in ("w", "we"))):
+                        head_at is None and not (acronym and doc_lowers(doc)[end - 1] in ("w", "we"))):
                     break  # "Rada Miejska Łowecz", "ZSO w Gostyniu", "II LO w Kaliszu" (not "UM Kalisz:")
                 end = place.end
                 taken.difference_update(range(place.start, place.end))
                 continue
             token_end = doc[end]
             if end > (head_at if head_at is not None else i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
-                    and not any(doc[k].lower_ == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
+                    and not any(doc_lowers(doc)[k] == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
                 break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
-            patron = any(doc[k].lower_ == "im" for k in range(max(i, end - 2), end))
+            patron = any(doc_lowers(doc)[k] == "im" for k in range(max(i, end - 2), end))
             # "Kancelaria Prezydenta Miasta": an office named after the official it serves
             served = head_at is not None and end == head_at + 1 and _lemma_in(doc, head_at, OFFICE_HEADS) and token_end.text[:1].isupper()
             if token_end.lower_ in FORMS_OF_ADDRESS or (
                     _lemma_in(doc, end, TITLES) and not _lemma_in(doc, end, ORG_HEADS) and not patron and not served):
                 break  # "Wydział Zdrowia Pani Renata…", "Rady Miejskiej Przewodniczący…"
-            if token_end.is_digit and doc[end - 1].lower_ not in ("nr", "numer"):
+            if token_end.is_digit and doc_lowers(doc)[end - 1] not in ("nr", "numer"):
                 break  # "Szkoła Podstawowa nr 18", but not "Rada Miejska w Łodzi 4 …"
             if token_end.text[:1].isupper() and token_end.is_alpha or token_end.is_digit:
                 end += 1
-            elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc[end - 1].text):
+            elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc_words(doc)[end - 1]):
                 end += 1  # "Szkoła Muzyczna I stopnia"
             elif token_end.lower_ in ("i", "oraz") and end + 1 < n and (
-                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc[end + 1].is_upper and len(doc[end + 1].text) > 1
+                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc[end + 1].is_upper and len(doc_words(doc)[end + 1]) > 1
                                                                            and doc[end + 1].is_alpha)):
                 break  # "UAM i PWSZ", "Teatr i Filharmonia": two bodies
             elif token_end.lower_ in ("w", "we") and end + 1 < n and _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD):
                 break  # "Wydział Organizacyjno-Prawny w Urzędzie Gminy": a body inside another is named apart
             elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (
                     (end + 1) not in taken or (self.places.get(end + 1) is not None and self.places[end + 1].start == end + 1)) and (
-                    doc[end + 1].text[:1].isupper() or doc[end + 1].is_digit or doc[end + 1].text == "."):
-                if token_end.text == "." and doc[end - 1].lower_ != "im" and not (
-                        len(doc[end - 1].text) == 1 and doc[end - 1].is_upper):
+                    doc_words(doc)[end + 1][:1].isupper() or doc[end + 1].is_digit or doc_words(doc)[end + 1] == "."):
+                if token_end.text == "." and doc_lowers(doc)[end - 1] != "im" and not (
+                        len(doc_words(doc)[end - 1]) == 1 and doc[end - 1].is_upper):
                     break
                 end += 1
-            elif token_end.text == "." and (doc[end - 1].lower_ == "im" or (
-                    len(doc[end - 1].text) == 1 and doc[end - 1].is_upper)) and end + 1 < n and doc[end + 1].text[:1].isupper():
+            elif token_end.text == "." and (doc_lowers(doc)[end - 1] == "im" or (
+                    len(doc_words(doc)[end - 1]) == 1 and doc[end - 1].is_upper)) and end + 1 < n and doc_words(doc)[end + 1][:1].isupper():
                 end += 1
             else:
                 break
-        while end > i + 1 and (doc[end - 1].lower_ in NAME_CONNECTORS or doc[end - 1].text == "."):
+        while end > i + 1 and (doc_lowers(doc)[end - 1] in NAME_CONNECTORS or doc_words(doc)[end - 1] == "."):
             end -= 1
         if end - i < 2 and not (acronym and end - i == 1 and len(token.text) >= 3) and not compound:
             return None

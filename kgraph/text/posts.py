@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from kgraph.names import search_key
 from kgraph.text.lexicon import ACADEMIC_TITLES, FORMS_OF_ADDRESS
-from kgraph.text.morphology import analyses, doc_analyses
+from kgraph.text.morphology import analyses, doc_analyses, doc_lowers, doc_words
 from kgraph.text.places import name_tokens, place_index
 
 __all__ = ["PostRules", "role_name", "head_post", "usual_heads", "belongs_to", "VERB_POS", "TOWN_WORDS", "TOWN_HEADS"]
@@ -162,14 +162,14 @@ class PostRules:
             # apposition: "X, Prezydent Miasta Kalisza" / "X - burmistrz Kamieńca"
             j = e.end
             crossed = False
-            while j < len(doc) - 1 and (doc[j].is_space or doc[j].text.strip("*") == ""):
-                crossed = crossed or "\n" in doc[j].text or "\n" in doc[j - 1].whitespace_
+            while j < len(doc) - 1 and (doc[j].is_space or doc_words(doc)[j].strip("*") == ""):
+                crossed = crossed or "\n" in doc_words(doc)[j] or "\n" in doc[j - 1].whitespace_
                 j += 1
-            if crossed and j < len(doc) and role_name(doc[j].text) and doc[j].text[:1].isupper():
+            if crossed and j < len(doc) and role_name(doc_words(doc)[j]) and doc_words(doc)[j][:1].isupper():
                 # a letter's address block: the name on one line, the title on the next
                 following = doc[j + 1:min(j + 5, len(doc))].ents
                 of_entity = next((o for o in following if o.label_ in ("CITY", "ORG")), None)
-                role = role_name(doc[j].text)
+                role = role_name(doc_words(doc)[j])
                 of = of_entity._.kg_name if of_entity else (self.home if role in _HOME_OFFICES else None)
                 self._role(name, role, of, sentence, "address-block")
                 continue
@@ -178,22 +178,22 @@ class PostRules:
                 role, of, partner = phrase
                 self._role(name, role, of, sentence, "title-phrase", partner=partner)
             j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
-            if j + 1 < sentence.end and doc[j].text not in (",", "-", "–"):
-                if role_name(doc[j].text) and doc[j].is_alpha:
+            if j + 1 < sentence.end and doc_words(doc)[j] not in (",", "-", "–"):
+                if role_name(doc_words(doc)[j]) and doc[j].is_alpha:
                     j -= 1  # no separator: "Kai Buchmann Nadburmistrz Nordhausen"
-                elif doc[j].lower_ not in _FORMER or not role_name(doc[j + 1].text):
+                elif doc_lowers(doc)[j] not in _FORMER or not role_name(doc_words(doc)[j + 1]):
                     j = None  # "były burmistrz Scharnebeck" keeps j on "były"
             # ", Sekretarz Miasta Sabina Cebula": the title phrase after a comma leads to the next name
             title_of_next = j is not None and any(
                 doc[k].ent_type_ == "PERSON" and doc[k].ent_iob_ == "B"
-                and all(doc[m].lower_ in TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
-                        or role_name(doc[m].text) or _county(doc, m) for m in range(j + 2, k))
+                and all(doc_lowers(doc)[m] in TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–"} or doc[m].ent_type_ in ("CITY", "ORG")
+                        or role_name(doc_words(doc)[m]) or _county(doc, m) for m in range(j + 2, k))
                 for k in range(j + 2, min(j + 9, sentence.end)))
             # a plural title ("…Paweł Niewiadomski, radni oraz…") is not one person's
             plural = j is not None and j + 1 < sentence.end and all(
                 ":pl:" in a.tag for a in doc_analyses(doc)[j + 1] if a.tag != "ign") and doc_analyses(doc)[j + 1]
-            if j is not None and j + 1 < sentence.end and role_name(doc[j + 1].text) and not title_of_next and not plural:
-                role = role_name(doc[j + 1].text)
+            if j is not None and j + 1 < sentence.end and role_name(doc_words(doc)[j + 1]) and not title_of_next and not plural:
+                role = role_name(doc_words(doc)[j + 1])
                 of_entity = None
                 for other in ents[k + 1:]:
                     if other.start > j + 6 or other.label_ == "PERSON":
@@ -224,7 +224,7 @@ class PostRules:
             # title before: "prezydent Krystian Kinastowski", "radni A i B", "przewodniczącego Rady Miasta X"
             t = e.start - 1
             of = None
-            if t > sentence.start and doc[t].text == "," and role_name(doc[t - 1].text):
+            if t > sentence.start and doc_words(doc)[t] == "," and role_name(doc_words(doc)[t - 1]):
                 t -= 1  # "gośćmi wiceprezydenta, Grzegorza Kulawinka"
             if t >= sentence.start and doc[t].ent_type_ == "ORG":
                 org = next((o for o in ents if o.start <= t < o.end), None)
@@ -232,7 +232,7 @@ class PostRules:
                     continue
                 of, t = org._.kg_name, org.start - 1
             chain = t
-            while chain >= sentence.start and doc[chain].lower_ in ("i", ",", "oraz") and chain - 1 >= sentence.start:
+            while chain >= sentence.start and doc_lowers(doc)[chain] in ("i", ",", "oraz") and chain - 1 >= sentence.start:
                 prior = next((o for o in ents if o.end == chain), None)
                 if prior is None or prior.label_ != "PERSON":
                     break
@@ -255,46 +255,46 @@ class PostRules:
         Długozima", "burmistrz Martin Mrkos", "Burmistrz Śmigla - Małgorzata Adamczak"."""
         doc, first = self.doc, sentence.start
         t = person.start - 1
-        if t >= first and doc[t].text in ("-", "–", ":"):
+        if t >= first and doc_words(doc)[t] in ("-", "–", ":"):
             t -= 1  # a member list: "Burmistrz Śmigla - Małgorzata Adamczak"
-        while t >= first and (doc[t].lower_ in FORMS_OF_ADDRESS | ACADEMIC_TITLES
-                              or (doc[t].text == "." and t > first and doc[t - 1].lower_ in ACADEMIC_TITLES)):
+        while t >= first and (doc_lowers(doc)[t] in FORMS_OF_ADDRESS | ACADEMIC_TITLES
+                              or (doc_words(doc)[t] == "." and t > first and doc_lowers(doc)[t - 1] in ACADEMIC_TITLES)):
             t -= 1  # "Pan dr Holger Vogel", "prof. dr hab. Jan Lis"
-        partner_word = t > first and doc[t - 1].lower_.startswith("partnersk")  # "Burmistrz gminy partnerskiej, Pan…"
-        comma = t > first and doc[t].text == "," and (doc[t - 1].ent_type_ in ("CITY", "ORG") or partner_word)
+        partner_word = t > first and doc_lowers(doc)[t - 1].startswith("partnersk")  # "Burmistrz gminy partnerskiej, Pan…"
+        comma = t > first and doc_words(doc)[t] == "," and (doc[t - 1].ent_type_ in ("CITY", "ORG") or partner_word)
         if comma:
             t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar", "Prezydenta Miasta Leszna, Adam Mytych"
-        qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc[k].lower_ == "ds"), None)
-        if qualifier is not None and all(doc[k].is_lower or doc[k].text == "." for k in range(qualifier, t + 1)):
+        qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc_lowers(doc)[k] == "ds"), None)
+        if qualifier is not None and all(doc[k].is_lower or doc_words(doc)[k] == "." for k in range(qualifier, t + 1)):
             t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
         of = None
-        if t > first and doc[t].text == "." and not doc[t].ent_type_ and doc[t - 1].ent_type_ in ("CITY", "ORG"):
+        if t > first and doc_words(doc)[t] == "." and not doc[t].ent_type_ and doc[t - 1].ent_type_ in ("CITY", "ORG"):
             t -= 1  # "burmistrza Włodzimierz Woł. Petro Sahaniuka": the town's abbreviation
         body = next((o for o in ents if o.end == t + 1 and o.label_ in ("CITY", "ORG")), None)
         if body is not None:
             of, t = body._.kg_name, body.start - 1
-        elif t > first and _county(doc, t) and role_name(doc[t - 1].text) in _COUNTY_OFFICES:
+        elif t > first and _county(doc, t) and role_name(doc_words(doc)[t - 1]) in _COUNTY_OFFICES:
             of, t = _county(doc, t), t - 1  # "wicestarosta kielecki Zenon Janus": the county's
-        while t >= first and (doc[t].lower_ in TOWN_WORDS or doc[t].lower_.startswith("partnersk")):
+        while t >= first and (doc_lowers(doc)[t] in TOWN_WORDS or doc_lowers(doc)[t].startswith("partnersk")):
             t -= 1  # "Burmistrz Miasta i Gminy X", "Burmistrz gminy partnerskiej"
         k = t
-        while k >= first and t - k < 2 and role_name(doc[k].text) and doc[k].is_alpha:
+        while k >= first and t - k < 2 and role_name(doc_words(doc)[k]) and doc[k].is_alpha:
             k -= 1
         if k == t:
             return None
-        if k >= first and doc[k].text[:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
-                and doc[k].lower_ not in FORMS_OF_ADDRESS \
-                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc[k].text):
+        if k >= first and doc_words(doc)[k][:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
+                and doc_lowers(doc)[k] not in FORMS_OF_ADDRESS \
+                and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc_words(doc)[k]):
             return None  # the end of a longer capitalised name, not a title (but "Panu Burmistrzowi X" is one)
-        before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc[k].text) else k  # "oraz I zastępca …"
+        before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc_words(doc)[k]) else k  # "oraz I zastępca …"
         if comma and before_title >= first and not (doc[before_title].is_alpha and doc[before_title].is_lower):
             return None  # "A, Przewodniczący Rady X, B", "A - burmistrz X, B": in a list the title after a name is that name's
-        words = [doc[j].text for j in range(k + 1, t + 1)]
+        words = [doc_words(doc)[j] for j in range(k + 1, t + 1)]
         role = role_name(words[0])
         if role == "zastępca" and len(words) > 1:  # "Zastępca Burmistrza": the post is a deputy's
             role = f"zastępca {words[1].lower()}"
         # a bare office, or "Burmistrz Miasta" with no town: the publishing town's
-        between = [doc[j].lower_ for j in range(t + 1, person.start)]
+        between = [doc_lowers(doc)[j] for j in range(t + 1, person.start)]
         if qualifier is not None:  # the qualifier's words say what the post is for, not whose it is
             between = [w for w in between if w in TOWN_WORDS | FORMS_OF_ADDRESS | {"-", "–", ":"}]
         home_post = role.split()[-1] if role.startswith("zastępca ") else role.split()[0]  # "zastępca prezydenta"
