@@ -135,7 +135,7 @@ def _governor_at(doc, start: int) -> int:
     while True:
         k = start - 1
         while k > 0 and start - k <= 3 and (doc_lowers(doc)[k] in TOWN_NOUNS or (
-                doc[k].is_lower and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+                doc_words(doc)[k].islower() and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
             k -= 1
         # "z Marquette (Francja) oraz Sleaford", "w Opolu, Nysie i Brzegu": a later town of a list
         # depends on the word its first town depends on
@@ -373,7 +373,7 @@ class DocumentFrames(PostRules):
             return
         # plain strings from the morfeusz component: a Token per word would cost more than the rules
         lemmas = [lemma.lower() for lemma in doc_lemmas(self.doc)[sentence.start:sentence.end]]
-        lowers = [word.lower() for word in doc_words(self.doc)[sentence.start:sentence.end]]
+        lowers = doc_lowers(self.doc)[sentence.start:sentence.end]
         if not _misread_frame_verbs().isdisjoint(lowers):
             for k, word in enumerate(lowers):
                 verb = _frame_verb(word)
@@ -613,7 +613,7 @@ class DocumentFrames(PostRules):
                     self._visit(e._.kg_name, dest_name, when, sentence, "nominal")
             heads = usual_heads(self.home)
             unnamed_head = next((k for k in range(start, met if met is not None else sentence.end)
-                                 if doc[k].is_lower and role_name(doc_words(doc)[k]) in heads and k + 1 < sentence.end
+                                 if doc_words(doc)[k].islower() and role_name(doc_words(doc)[k]) in heads and k + 1 < sentence.end
                                  and not doc[k + 1].ent_type_ and doc_lowers(doc)[k + 1] not in TOWN_WORDS), None)
             if unnamed_head is not None and self.home:
                 self._visit(self.home, dest_name, when, sentence, "nominal")  # "podczas wizyty w X prezydent…": ours

@@ -16,8 +16,8 @@ from spacy.tokens import Doc
 
 from kgraph.text.lexicon import CASES, NAME_LABELS
 
-__all__ = ["polish_share", "Analysis", "analyses", "doc_analyses", "doc_words", "doc_lowers", "doc_lemmas", "token_lemmas", "word_lemmas",
-           "inflect_nominative", "guess_nominatives"]
+__all__ = ["polish_share", "Analysis", "analyses", "word_analyses", "doc_analyses", "doc_words", "doc_lowers", "doc_lemmas",
+           "token_lemmas", "word_lemmas", "inflect_nominative", "guess_nominatives"]
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def morfeusz_component(doc: Doc) -> Doc:
     words = [strings[orth] for orth in doc.to_array([ORTH]).tolist()] if len(doc) else []
     counted = known = 0  # for polish_share, in the same pass
     for word in words:
-        options = _word_analyses(word)
+        options = word_analyses(word)
         found.append(options)
         known_word = bool(options) and options[0].tag != "ign"
         lemmas.append(options[0].lemma if known_word else word)
@@ -186,7 +186,7 @@ def morfeusz_component(doc: Doc) -> Doc:
     return doc
 
 
-def _word_analyses(word: str) -> tuple[Analysis, ...]:
+def word_analyses(word: str) -> tuple[Analysis, ...]:
     """A token's analyses: words and hyphenated names only (numbers and punctuation have none)."""
     return analyses(word) if word.isalpha() or "-" in word else ()
 
@@ -199,7 +199,7 @@ def token_lemmas(doc: Doc, i: int) -> frozenset[str]:
 @lru_cache(maxsize=100_000)
 def word_lemmas(word: str) -> frozenset[str]:
     # Cached by word: the gazetteer asks for most tokens' lemmas, and words recur in every text.
-    options = _word_analyses(word)
+    options = word_analyses(word)
     lemmas = {word.lower()} | {a.lemma.lower() for a in options if a.tag != "ign"}
     if word[:1].isupper() and (not options or all(a.tag == "ign" for a in options) or any(a.is_name for a in options)):
         lemmas.update(_all_guesses(word))

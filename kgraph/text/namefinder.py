@@ -14,7 +14,7 @@ from kgraph.text.lexicon import (ADJ_BEFORE_HEAD, COUNTRY_ADJECTIVES, FOREIGN_OR
                                  OFFICE_HEADS,
                                  ORG_HEADS, PREPOSITION_CASES, TITLES, TOWN_NOUNS, countries, foreign_given_names)
 from kgraph.text.morphology import (analyses, doc_analyses, doc_lemmas, doc_lowers, doc_words, guess_nominatives,
-                                    inflect_nominative, token_lemmas, word_lemmas)
+                                    inflect_nominative, token_lemmas, word_analyses, word_lemmas)
 from kgraph.text.places import name_tokens, place_index, resolve
 
 __all__ = ["NameFinder", "canonical_person", "canonical_organisation"]
@@ -56,12 +56,15 @@ COMMON_POS = {"subst", "adj", "adja", "adv", "fin", "praet", "inf", "ger", "pact
 _REGNAL = re.compile(r"^(?:I{2,3}|IV|VI{0,3}|IX|XI{0,3}|XIV|XV|XVI{1,3})$")
 
 
-def _is_cap(token) -> bool:
-    return token.is_alpha and token.text[:1].isupper() and token.text not in NOT_NAMES
+def _is_cap(word: str) -> bool:
+    return word.isalpha() and word[:1].isupper() and word not in NOT_NAMES
 
 
 def _has(doc, i, predicate) -> bool:
-    return any(predicate(a) for a in doc_analyses(doc)[i])
+    for analysis in doc_analyses(doc)[i]:  # a loop, not any() over a generator: the rules call this 50,000 times a hundred news
+        if predicate(analysis):
+            return True
+    return False
 
 
 def _is_given_name(doc, i) -> bool:
@@ -92,7 +95,7 @@ def _is_unknown(doc, i) -> bool:
 
 
 def _is_surname_like(doc, i) -> bool:
-    if not _is_cap(doc[i]):
+    if not _is_cap(doc_words(doc)[i]):
         return False
     options = doc_analyses(doc)[i]
     return _is_unknown(doc, i) or any(a.is_name for a in options) or not any(
@@ -100,7 +103,12 @@ def _is_surname_like(doc, i) -> bool:
 
 
 def _lemma_in(doc, i, words) -> bool:
-    return doc_lowers(doc)[i] in words or _has(doc, i, lambda a: a.lemma.lower() in words)
+    if doc_lowers(doc)[i] in words:
+        return True
+    for analysis in doc_analyses(doc)[i]:
+        if analysis.lemma.lower() in words:
+            return True
+    return False
 
 
 def _context_cases(doc, start: int) -> set[str] | None:
@@ -116,9 +124,9 @@ def _context_cases(doc, start: int) -> set[str] | None:
         return _title_cases(doc, start - 1)
     # "burmistrza Włodzimierz Woł. Petro Sahaniuka", "mera Lidy Iwana Sokoła": the title before the town's name
     k = start - 1
-    while k > 0 and start - k <= 3 and (doc_words(doc)[k] == "." or (_is_cap(doc[k]) and not _lemma_in(doc, k, TITLES))):
+    while k > 0 and start - k <= 3 and (doc_words(doc)[k] == "." or (_is_cap(doc_words(doc)[k]) and not _lemma_in(doc, k, TITLES))):
         k -= 1
-    if k < start - 1 and doc[k].is_lower and _lemma_in(doc, k, TITLES):
+    if k < start - 1 and doc_words(doc)[k].islower() and _lemma_in(doc, k, TITLES):
         return _title_cases(doc, k)
     return None
 
@@ -128,7 +136,7 @@ def _title_after(doc, k) -> int | None:
     (one lower-case adjective first), else None."""
     if k < len(doc) and _lemma_in(doc, k, TITLES):
         return k
-    if k + 1 < len(doc) and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj") and _lemma_in(doc, k + 1, TITLES):
+    if k + 1 < len(doc) and doc_words(doc)[k].islower() and _has(doc, k, lambda a: a.pos == "adj") and _lemma_in(doc, k + 1, TITLES):
         return k + 1
     return None
 
@@ -310,7 +318,7 @@ def _cue_index(doc, i) -> int:
     "miasta" in "z miasta partnerskiego X", "miast" in "miast partnerskich - Chrudimiu"."""
     k = i - 1
     while k >= 0 and i - k <= 3 and (doc_words(doc)[k] in ("-", "–", ":") or (
-            doc[k].is_lower and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc_lowers(doc)[k] not in PLACE_CUES)):
+            doc_words(doc)[k].islower() and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc_lowers(doc)[k] not in PLACE_CUES)):
         k -= 1  # "odwiedziła także Lwów", "z miasta partnerskiego X"
     return k
 
@@ -318,11 +326,11 @@ def _cue_index(doc, i) -> int:
 def _town_noun_before(doc, i) -> bool:
     """ "z gminą X", "do miejscowości X": a lower-case town noun, not one inside a title ("burmistrz miasta X")."""
     k = _cue_index(doc, i)
-    if k < 0 or doc_lowers(doc)[k] not in TOWN_NOUNS or not doc[k].is_lower or (
+    if k < 0 or doc_lowers(doc)[k] not in TOWN_NOUNS or not doc_words(doc)[k].islower() or (
             k > 0 and (_lemma_in(doc, k - 1, TITLES) or doc_lowers(doc)[k - 1] in TOWN_NOUNS)):
         return False
     # not a person ("patrona naszego miasta Wojciecha Kętrzyńskiego") nor a common word ("mieście Ogólnopolskiego Festiwalu")
-    person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(doc[i + 1]) and _has(
+    person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]) and _has(
         doc, i + 1, lambda a: "nazwisko" in a.labels or (a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)))
     common = _has(doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS) and not _has(doc, i, lambda a: a.is_name)
     return not person and not common
@@ -343,7 +351,7 @@ def _place_cue_before(doc, i) -> bool:
         return True
     if i + 2 < len(doc) and doc_lowers(doc)[i + 1] in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
         return True  # "Raseiniai na Litwie", "Hamm w Niemczech"
-    if i > 0 and doc[i - 1].is_lower and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
+    if i > 0 and doc_words(doc)[i - 1].islower() and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
         return True  # "…, niemieckim Haldensleben (20-lecie) i słowackim Breznem"
     k = _cue_index(doc, i)
     return k >= 0 and (doc_lowers(doc)[k] in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
@@ -353,7 +361,7 @@ def _first_name_not_place(doc, span) -> bool:
     """A one-word town between a title and a surname is a first name: "burmistrz Martin Mrkos"."""
     i = span.start
     return span.label_ == "CITY" and span.end == i + 1 and 0 < i and i + 1 < len(doc) \
-        and _lemma_in(doc, i - 1, TITLES) and not _is_given_name(doc, i + 1) and _is_cap(doc[i + 1]) and doc[i + 1].ent_type_ == "" \
+        and _lemma_in(doc, i - 1, TITLES) and not _is_given_name(doc, i + 1) and _is_cap(doc_words(doc)[i + 1]) and doc[i + 1].ent_type_ == "" \
         and _is_surname_like(doc, i + 1) and not _has(doc, i + 1, lambda a: "nazwa_geograficzna" in a.labels)
 
 
@@ -370,18 +378,18 @@ def _not_in_name(doc, i) -> bool:
         and not all(a.tag == "ign" for a in options)
 
 
-def _first_word_readings(doc, i) -> dict[str, int]:
-    """Lower-case readings of token i to look places up by, with their trust (0 most trusted):
+@lru_cache(maxsize=50_000)
+def _first_word_readings(word: str) -> tuple[tuple[str, int], ...]:
+    """Lower-case readings of a word to look places up by, with their trust (0 most trusted):
     Morfeusz's geographic lemmas, the word itself, its other lemmas, then guessed nominatives."""
-    word = doc_words(doc)[i]
-    options = doc_analyses(doc)[i]
+    options = word_analyses(word)
     tiers = ([a.lemma.lower() for a in options if "nazwa_geograficzna" in a.labels], [word.lower()],
-             [a.lemma.lower() for a in options if a.tag != "ign"], token_lemmas(doc, i))
+             [a.lemma.lower() for a in options if a.tag != "ign"], word_lemmas(word))
     readings: dict[str, int] = {}
     for trust, tier in enumerate(tiers):
         for reading in sorted(tier):
             readings.setdefault(reading, trust)
-    return readings
+    return tuple(readings.items())
 
 
 @lru_cache(maxsize=10_000)
@@ -512,7 +520,7 @@ class NameFinder:
             for form, model in forms[words[i]].items():
                 end = i + len(form)
                 if tuple(words[i:end]) == form and not any(k in taken for k in range(i, end)) \
-                        and not (end < len(doc) and capital[end]) and not (i > 0 and capital[i - 1] and doc[i - 1].is_alpha):
+                        and not (end < len(doc) and capital[end]) and not (i > 0 and capital[i - 1] and doc_words(doc)[i - 1].isalpha()):
                     span = Span(doc, i, end, label=model.label_)
                     span._.kg_name, span._.kg_source, span._.kg_place = model._.kg_name, model._.kg_source, model._.kg_place
                     found.append(span)
@@ -537,9 +545,8 @@ class NameFinder:
 
     def _person(self, doc, i, taken):
         n = len(doc)
-        if not _is_cap(doc[i]) or doc[i].is_upper or _not_in_name(doc, i):
+        if not _is_cap(doc_words(doc)[i]) or doc_words(doc)[i].isupper() or _not_in_name(doc, i):
             return None
-        title_before = _title_before(doc, i)
         given = _is_given_name(doc, i)
         if not given and i + 2 < n and _is_given_name(doc, i + 1) and _is_surname_like(doc, i + 2):
             return None  # "Goslar Henning Binnewies", "Kętrzyński Jarosław Pieniak": a word, then the name
@@ -547,25 +554,26 @@ class NameFinder:
         end = i + 1
         while end < n and end - i < 4 and end not in taken and not _not_in_name(doc, end):
             token = doc[end]
-            if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(token) and not _lemma_in(doc, end, ORG_HEADS)
+            if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(doc_words(doc)[end]) and not _lemma_in(doc, end, ORG_HEADS)
                                                and not _has(doc, end, lambda a: "nazwa_geograficzna" in a.labels))) \
                     and not token.is_upper:
                 end += 1
             elif token.text == "-" and not token.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < n \
                     and _is_surname_like(doc, end + 1):
                 end += 2
-            elif token.lower_ in ("de", "van", "von", "der", "di", "da", "le") and end + 1 < n and _is_cap(doc[end + 1]):
+            elif token.lower_ in ("de", "van", "von", "der", "di", "da", "le") and end + 1 < n and _is_cap(doc_words(doc)[end + 1]):
                 end += 2
             else:
                 break
         if end - i < 2:
             return None
+        title_before = _title_before(doc, i)
         if i >= 2 and doc_words(doc)[i - 1] == "." and doc_lowers(doc)[i - 2] in ("św", "im", "bł", "ul", "pl", "al", "os") \
                 or doc_lowers(doc)[i - 1] in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
                                          "plac", "alei", "aleja", "rondzie", "rondo", "osiedlu", "osiedle"):
             return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego", "na Pl. Jana
             # Pawła II"), no one present
-        if end < n and _REGNAL.match(doc_words(doc)[end]) and not (end + 1 < n and _is_cap(doc[end + 1])):
+        if end < n and _REGNAL.match(doc_words(doc)[end]) and not (end + 1 < n and _is_cap(doc_words(doc)[end + 1])):
             end += 1  # "papieża Jana Pawła II" (not "Jan Nowak II LO")
         apposition = end < n and doc_words(doc)[end] in (",", "-", "–") and _title_after(doc, end + 1) is not None
         unknown_first = _is_unknown(doc, i)
@@ -600,7 +608,7 @@ class NameFinder:
         return span
 
     def _place_or_nation(self, doc, i, taken):
-        if not _is_cap(doc[i]):
+        if not _is_cap(doc_words(doc)[i]):
             return None
         before = doc_lowers(doc)[i - 1] if i > 0 else ""
         cue = _place_cue_before(doc, i)
@@ -617,7 +625,7 @@ class NameFinder:
             # One word that is only an adjective here ("Kaliska Orkiestra") or a given name is not a place alone.
             # "Kaliska Orkiestra", "w Dolnej Saksonii": an adjective before another name; "z Chmielnickim," is a town
             lone_adjective = end - i == 1 and _has(doc, i, lambda a: a.pos == "adj") and (
-                (end < len(doc) and _is_cap(doc[end])) or not (geographic or cue))
+                (end < len(doc) and _is_cap(doc_words(doc)[end])) or not (geographic or cue))
             hyphenated = i > 1 and doc_words(doc)[i - 1] == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
@@ -627,7 +635,7 @@ class NameFinder:
             polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
             # "Beli Monastir": a known name followed by an unknown capitalised word is part of a longer one
-            continues = end < len(doc) and _is_cap(doc[end]) and not _is_given_name(doc, end) and (
+            continues = end < len(doc) and _is_cap(doc_words(doc)[end]) and not _is_given_name(doc, end) and (
                 _is_unknown(doc, end) or common)  # "Beli Monastir", "w Piłce Nożnej": part of a longer name
             river = before in _WATER_CUES and end - i == 1  # "nad Narwią", "dopływ Dunaju"
             if not lone_adjective and not (given and not cue) and not continent and not continues and not river \
@@ -639,7 +647,7 @@ class NameFinder:
                 main = name_tokens(place.name)
                 if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
                     name = place.name  # the place's own name when the words fit it too: "Krosna" is Krosno
-                if end - i == 1 and end < len(doc) and _is_cap(doc[end]) and _has(doc, end, lambda a: a.pos == "adj") \
+                if end - i == 1 and end < len(doc) and _is_cap(doc_words(doc)[end]) and _has(doc, end, lambda a: a.pos == "adj") \
                         and not _has(doc, end, lambda a: "imię" in a.labels or "nazwa_geograficzna" in a.labels):
                     # "w Podlesiu Kościelnym": a village and its adjective, one name
                     gender = next((a.gender for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels), "n")
@@ -669,22 +677,22 @@ class NameFinder:
                 span._.kg_name, span._.kg_source = name, "names"
                 return span
         foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc_words(doc)[i]) \
-            and not (i + 1 < len(doc) and _is_cap(doc[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
+            and not (i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
         if foreign:  # "do Balatonfűzfő": a foreign place no gazetteer knows, as printed
             span = Span(doc, i, i + 1, label="CITY")
             span._.kg_name, span._.kg_source = doc_words(doc)[i], "names"
             return span
         town_noun = _town_noun_before(doc, i)
         # "do Brzedni": a word no dictionary knows after "do", not starting a longer name, is where one went
-        to_unknown = unknown and before == "do" and not (i + 1 < len(doc) and _is_cap(doc[i + 1]))
+        to_unknown = unknown and before == "do" and not (i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]))
         if not cue or not (geographic or (unknown and cue_word.startswith("miast")) or town_noun or to_unknown) \
                 or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
-        while end < len(doc) and end not in taken and _is_cap(doc[end]) and (
+        while end < len(doc) and end not in taken and _is_cap(doc_words(doc)[end]) and (
                 _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
             end += 1
-        if end < len(doc) and _is_cap(doc[end]) and end == i + 1 and not town_noun and _has(
+        if end < len(doc) and _is_cap(doc_words(doc)[end]) and end == i + 1 and not town_noun and _has(
                 doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS):
             return None  # "w Piłce Nożnej": a common word starting a longer capitalised name
         if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj") and not town_noun:
@@ -722,7 +730,7 @@ class NameFinder:
         if _MIXED_CASE.search(words[i]):
             return None  # "PaSO Strings", "eMKa": a brand's spelling, not a place's
         found = []
-        for first, trust in _first_word_readings(doc, i).items():
+        for first, trust in _first_word_readings(words[i]):
             for tokens, name in index.names_starting(first):
                 end = i + len(tokens)
                 # later words of a name are capitalised or joiners ("Nowe Miasto nad Wartą", "Bielsko-Biała")
@@ -751,15 +759,15 @@ class NameFinder:
         k = i - 1
         quoted = k >= 0 and doc_words(doc)[k] in OPENING_QUOTES
         k -= quoted
-        while k >= 0 and i - k <= 3 and doc[k].is_lower and _has(doc, k, lambda a: a.pos == "adj"):
+        while k >= 0 and i - k <= 3 and doc_words(doc)[k].islower() and _has(doc, k, lambda a: a.pos == "adj"):
             k -= 1
-        if k < 0 or not doc[k].is_lower or not _lemma_in(doc, k, ENSEMBLE_NOUNS):
+        if k < 0 or not doc_words(doc)[k].islower() or not _lemma_in(doc, k, ENSEMBLE_NOUNS):
             return None
         end = i
         while end < len(doc) and end not in taken and (
                 (quoted and doc_words(doc)[end] not in CLOSING_QUOTES and end - i < 8)
-                or (not quoted and (_is_cap(doc[end]) or (doc_lowers(doc)[end] in (NAME_JOINERS - {".", "n"}) | {"i"}
-                                                         and end + 1 < len(doc) and _is_cap(doc[end + 1])
+                or (not quoted and (_is_cap(doc_words(doc)[end]) or (doc_lowers(doc)[end] in (NAME_JOINERS - {".", "n"}) | {"i"}
+                                                         and end + 1 < len(doc) and _is_cap(doc_words(doc)[end + 1])
                                                          and not (doc_lowers(doc)[end] == "i" and (  # "Retro i Anna Lis": two
                                                              _is_given_name(doc, end + 1) or end + 1 in taken
                                                              or _lemma_in(doc, end + 1, ORG_HEADS | ENSEMBLE_NOUNS))))))):
@@ -779,7 +787,7 @@ class NameFinder:
         token = doc[i]
         if not token.text[:1].isupper():
             return None
-        if i > 0 and doc[i - 1].is_alpha and doc_words(doc)[i - 1][:1].isupper() and not doc[i - 1].is_sent_start \
+        if i > 0 and doc_words(doc)[i - 1].isalpha() and doc_words(doc)[i - 1][:1].isupper() and not doc[i - 1].is_sent_start \
                 and not _lemma_in(doc, i - 1, TITLES | EVENT_NOUNS):
             # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
             # starts one ("Przewodniczący Rady Miejskiej")
@@ -791,7 +799,7 @@ class NameFinder:
         # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
         head_at = None if self.foreign_heads.isdisjoint(range(i, i + 3)) else next((
             k for k in range(i, min(i + 3, n)) if k in self.foreign_heads and k not in taken and _is_unknown(doc, k)
-                        and all(j not in taken and ((_is_cap(doc[j]) and _is_unknown(doc, j))
+                        and all(j not in taken and ((_is_cap(doc_words(doc)[j]) and _is_unknown(doc, j))
                                                     or (doc_words(doc)[j] == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
                                 for j in range(i, k))), None)
         compound = head_at == i and doc_lowers(doc)[i] not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
@@ -835,8 +843,8 @@ class NameFinder:
             elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc_words(doc)[end - 1]):
                 end += 1  # "Szkoła Muzyczna I stopnia"
             elif token_end.lower_ in ("i", "oraz") and end + 1 < n and (
-                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc[end + 1].is_upper and len(doc_words(doc)[end + 1]) > 1
-                                                                           and doc[end + 1].is_alpha)):
+                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc_words(doc)[end + 1].isupper() and len(doc_words(doc)[end + 1]) > 1
+                                                                           and doc_words(doc)[end + 1].isalpha())):
                 break  # "UAM i PWSZ", "Teatr i Filharmonia": two bodies
             elif token_end.lower_ in ("w", "we") and end + 1 < n and _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD):
                 break  # "Wydział Organizacyjno-Prawny w Urzędzie Gminy": a body inside another is named apart
@@ -844,11 +852,11 @@ class NameFinder:
                     (end + 1) not in taken or (self.places.get(end + 1) is not None and self.places[end + 1].start == end + 1)) and (
                     doc_words(doc)[end + 1][:1].isupper() or doc[end + 1].is_digit or doc_words(doc)[end + 1] == "."):
                 if token_end.text == "." and doc_lowers(doc)[end - 1] != "im" and not (
-                        len(doc_words(doc)[end - 1]) == 1 and doc[end - 1].is_upper):
+                        len(doc_words(doc)[end - 1]) == 1 and doc_words(doc)[end - 1].isupper()):
                     break
                 end += 1
             elif token_end.text == "." and (doc_lowers(doc)[end - 1] == "im" or (
-                    len(doc_words(doc)[end - 1]) == 1 and doc[end - 1].is_upper)) and end + 1 < n and doc_words(doc)[end + 1][:1].isupper():
+                    len(doc_words(doc)[end - 1]) == 1 and doc_words(doc)[end - 1].isupper())) and end + 1 < n and doc_words(doc)[end + 1][:1].isupper():
                 end += 1
             else:
                 break

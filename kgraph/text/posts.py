@@ -179,7 +179,7 @@ class PostRules:
                 self._role(name, role, of, sentence, "title-phrase", partner=partner)
             j = e.end  # the separator before an apposition's title: "X, burmistrz…", "X - burmistrz…"
             if j + 1 < sentence.end and doc_words(doc)[j] not in (",", "-", "–"):
-                if role_name(doc_words(doc)[j]) and doc[j].is_alpha:
+                if role_name(doc_words(doc)[j]) and doc_words(doc)[j].isalpha():
                     j -= 1  # no separator: "Kai Buchmann Nadburmistrz Nordhausen"
                 elif doc_lowers(doc)[j] not in _FORMER or not role_name(doc_words(doc)[j + 1]):
                     j = None  # "były burmistrz Scharnebeck" keeps j on "były"
@@ -265,7 +265,7 @@ class PostRules:
         if comma:
             t -= 1  # "Wiceprzewodniczący Rady Miejskiej w Białej Cerkwi, Pan Anatolii Honchar", "Prezydenta Miasta Leszna, Adam Mytych"
         qualifier = next((k for k in range(t, max(first, t - 6) - 1, -1) if doc_lowers(doc)[k] == "ds"), None)
-        if qualifier is not None and all(doc[k].is_lower or doc_words(doc)[k] == "." for k in range(qualifier, t + 1)):
+        if qualifier is not None and all(doc_words(doc)[k].islower() or doc_words(doc)[k] == "." for k in range(qualifier, t + 1)):
             t = qualifier - 1  # "zastępcą prezydenta ds. rozwoju gospodarczego Panem Piotrem Augustyńskim"
         of = None
         if t > first and doc_words(doc)[t] == "." and not doc[t].ent_type_ and doc[t - 1].ent_type_ in ("CITY", "ORG"):
@@ -278,16 +278,16 @@ class PostRules:
         while t >= first and (doc_lowers(doc)[t] in TOWN_WORDS or doc_lowers(doc)[t].startswith("partnersk")):
             t -= 1  # "Burmistrz Miasta i Gminy X", "Burmistrz gminy partnerskiej"
         k = t
-        while k >= first and t - k < 2 and role_name(doc_words(doc)[k]) and doc[k].is_alpha:
+        while k >= first and t - k < 2 and role_name(doc_words(doc)[k]) and doc_words(doc)[k].isalpha():
             k -= 1
         if k == t:
             return None
-        if k >= first and doc_words(doc)[k][:1].isupper() and doc[k].is_alpha and not doc[k].is_sent_start \
+        if k >= first and doc_words(doc)[k][:1].isupper() and doc_words(doc)[k].isalpha() and not doc[k].is_sent_start \
                 and doc_lowers(doc)[k] not in FORMS_OF_ADDRESS \
                 and doc[k].ent_type_ not in ("CITY", "COUNTRY", "PERSON") and not re.fullmatch(r"[IVX]{1,3}", doc_words(doc)[k]):
             return None  # the end of a longer capitalised name, not a title (but "Panu Burmistrzowi X" is one)
         before_title = k - 1 if k >= first and re.fullmatch(r"[IVX]{1,3}", doc_words(doc)[k]) else k  # "oraz I zastępca …"
-        if comma and before_title >= first and not (doc[before_title].is_alpha and doc[before_title].is_lower):
+        if comma and before_title >= first and not (doc_words(doc)[before_title].isalpha() and doc_words(doc)[before_title].islower()):
             return None  # "A, Przewodniczący Rady X, B", "A - burmistrz X, B": in a list the title after a name is that name's
         words = [doc_words(doc)[j] for j in range(k + 1, t + 1)]
         role = role_name(words[0])
