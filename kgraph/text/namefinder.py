@@ -316,9 +316,10 @@ def _title_before(doc, i) -> bool:
 def _cue_index(doc, i) -> int:
     """Where the word announcing a place before token i stands, over lower-case adjectives and a dash:
     "miasta" in "z miasta partnerskiego X", "miast" in "miast partnerskich - Chrudimiu"."""
+    words, lowers = doc_words(doc), doc_lowers(doc)
     k = i - 1
-    while k >= 0 and i - k <= 3 and (doc_words(doc)[k] in ("-", "–", ":") or (
-            doc_words(doc)[k].islower() and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and doc_lowers(doc)[k] not in PLACE_CUES)):
+    while k >= 0 and i - k <= 3 and (words[k] in ("-", "–", ":") or (
+            words[k].islower() and _has(doc, k, lambda a: a.pos in ("adj", "qub", "adv", "part")) and lowers[k] not in PLACE_CUES)):
         k -= 1  # "odwiedziła także Lwów", "z miasta partnerskiego X"
     return k
 
@@ -359,9 +360,10 @@ def _place_cue_before(doc, i) -> bool:
 
 def _first_name_not_place(doc, span) -> bool:
     """A one-word town between a title and a surname is a first name: "burmistrz Martin Mrkos"."""
+    words = doc_words(doc)
     i = span.start
     return span.label_ == "CITY" and span.end == i + 1 and 0 < i and i + 1 < len(doc) \
-        and _lemma_in(doc, i - 1, TITLES) and not _is_given_name(doc, i + 1) and _is_cap(doc_words(doc)[i + 1]) and doc[i + 1].ent_type_ == "" \
+        and _lemma_in(doc, i - 1, TITLES) and not _is_given_name(doc, i + 1) and _is_cap(words[i + 1]) and doc[i + 1].ent_type_ == "" \
         and _is_surname_like(doc, i + 1) and not _has(doc, i + 1, lambda a: "nazwa_geograficzna" in a.labels)
 
 
@@ -783,11 +785,12 @@ class NameFinder:
         return span
 
     def _organisation(self, doc, i, taken):
+        words, lowers = doc_words(doc), doc_lowers(doc)
         n = len(doc)
         token = doc[i]
         if not token.text[:1].isupper():
             return None
-        if i > 0 and doc_words(doc)[i - 1].isalpha() and doc_words(doc)[i - 1][:1].isupper() and not doc[i - 1].is_sent_start \
+        if i > 0 and words[i - 1].isalpha() and words[i - 1][:1].isupper() and not doc[i - 1].is_sent_start \
                 and not _lemma_in(doc, i - 1, TITLES | EVENT_NOUNS):
             # inside a longer capitalised name ("Festiwalu Zespołów Muzyki Dawnej"), but a title
             # starts one ("Przewodniczący Rady Miejskiej")
@@ -799,19 +802,19 @@ class NameFinder:
         # a foreign body's name, its head after words no Polish dictionary knows: "Freies Gymnasium Sankt Konrad"
         head_at = None if self.foreign_heads.isdisjoint(range(i, i + 3)) else next((
             k for k in range(i, min(i + 3, n)) if k in self.foreign_heads and k not in taken and _is_unknown(doc, k)
-                        and all(j not in taken and ((_is_cap(doc_words(doc)[j]) and _is_unknown(doc, j))
-                                                    or (doc_words(doc)[j] == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
+                        and all(j not in taken and ((_is_cap(words[j]) and _is_unknown(doc, j))
+                                                    or (words[j] == "-" and not doc[j].whitespace_))  # "Stiftland-Gymnasium"
                                 for j in range(i, k))), None)
-        compound = head_at == i and doc_lowers(doc)[i] not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
+        compound = head_at == i and lowers[i] not in FOREIGN_ORG_HEADS  # "Stiftland-Gymnasium", "Realschule"
         for k in range(i + numeral, min(i + numeral + 3, n)):
-            if head_at is not None or k in taken or not doc_words(doc)[k][:1].isupper():
+            if head_at is not None or k in taken or not words[k][:1].isupper():
                 break
             if _lemma_in(doc, k, ORG_HEADS - ADJ_BEFORE_HEAD) and _has(doc, k, lambda a: a.pos == "subst"):
                 head_at = k
                 break
             if not _has(doc, k, lambda a: a.pos in ("adj", "ppas")) or _lemma_in(doc, k, TITLES):
                 break  # "Przewodniczący Rady Miejskiej": a title before a body, not part of its name
-        if acronym and not token.whitespace_ and i + 1 < n and doc_words(doc)[i + 1] == ".":
+        if acronym and not token.whitespace_ and i + 1 < n and words[i + 1] == ".":
             acronym = False  # "KPM.003.0002.2026": a reference number, not a name
         if head_at is None and not acronym:
             return None
@@ -821,46 +824,46 @@ class NameFinder:
                 # a town or country named in the body's name: "Rada Miejska Łowecz", "Związek Miast Ukrainy"
                 place = self.places.get(end) or next((e for e in doc.ents if e.start == end and e.label_ == "COUNTRY"), None)
                 if place is None or place.start != end or (
-                        head_at is None and not (acronym and doc_lowers(doc)[end - 1] in ("w", "we"))):
+                        head_at is None and not (acronym and lowers[end - 1] in ("w", "we"))):
                     break  # "Rada Miejska Łowecz", "ZSO w Gostyniu", "II LO w Kaliszu" (not "UM Kalisz:")
                 end = place.end
                 taken.difference_update(range(place.start, place.end))
                 continue
             token_end = doc[end]
             if end > (head_at if head_at is not None else i) + 1 and _is_given_name(doc, end) and end + 1 < n and _is_surname_like(doc, end + 1) \
-                    and not any(doc_lowers(doc)[k] == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
+                    and not any(lowers[k] == "im" for k in range(max(i, end - 3), end)):  # a patron: "PWSZ im. Jana Kowala"
                 break  # "Rady Miejskiej Paweł Ciszewski": a person's name follows the body's
-            patron = any(doc_lowers(doc)[k] == "im" for k in range(max(i, end - 2), end))
+            patron = any(lowers[k] == "im" for k in range(max(i, end - 2), end))
             # "Kancelaria Prezydenta Miasta": an office named after the official it serves
             served = head_at is not None and end == head_at + 1 and _lemma_in(doc, head_at, OFFICE_HEADS) and token_end.text[:1].isupper()
             if token_end.lower_ in FORMS_OF_ADDRESS or (
                     _lemma_in(doc, end, TITLES) and not _lemma_in(doc, end, ORG_HEADS) and not patron and not served):
                 break  # "Wydział Zdrowia Pani Renata…", "Rady Miejskiej Przewodniczący…"
-            if token_end.is_digit and doc_lowers(doc)[end - 1] not in ("nr", "numer"):
+            if token_end.is_digit and lowers[end - 1] not in ("nr", "numer"):
                 break  # "Szkoła Podstawowa nr 18", but not "Rada Miejska w Łodzi 4 …"
             if token_end.text[:1].isupper() and token_end.is_alpha or token_end.is_digit:
                 end += 1
-            elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", doc_words(doc)[end - 1]):
+            elif token_end.lower_ == "stopnia" and re.fullmatch(r"[IV]{1,3}", words[end - 1]):
                 end += 1  # "Szkoła Muzyczna I stopnia"
             elif token_end.lower_ in ("i", "oraz") and end + 1 < n and (
-                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (doc_words(doc)[end + 1].isupper() and len(doc_words(doc)[end + 1]) > 1
-                                                                           and doc_words(doc)[end + 1].isalpha())):
+                    _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD) or (words[end + 1].isupper() and len(words[end + 1]) > 1
+                                                                           and words[end + 1].isalpha())):
                 break  # "UAM i PWSZ", "Teatr i Filharmonia": two bodies
             elif token_end.lower_ in ("w", "we") and end + 1 < n and _lemma_in(doc, end + 1, ORG_HEADS - ADJ_BEFORE_HEAD):
                 break  # "Wydział Organizacyjno-Prawny w Urzędzie Gminy": a body inside another is named apart
             elif token_end.lower_ in NAME_CONNECTORS and end + 1 < n and (
                     (end + 1) not in taken or (self.places.get(end + 1) is not None and self.places[end + 1].start == end + 1)) and (
-                    doc_words(doc)[end + 1][:1].isupper() or doc[end + 1].is_digit or doc_words(doc)[end + 1] == "."):
-                if token_end.text == "." and doc_lowers(doc)[end - 1] != "im" and not (
-                        len(doc_words(doc)[end - 1]) == 1 and doc_words(doc)[end - 1].isupper()):
+                    words[end + 1][:1].isupper() or doc[end + 1].is_digit or words[end + 1] == "."):
+                if token_end.text == "." and lowers[end - 1] != "im" and not (
+                        len(words[end - 1]) == 1 and words[end - 1].isupper()):
                     break
                 end += 1
-            elif token_end.text == "." and (doc_lowers(doc)[end - 1] == "im" or (
-                    len(doc_words(doc)[end - 1]) == 1 and doc_words(doc)[end - 1].isupper())) and end + 1 < n and doc_words(doc)[end + 1][:1].isupper():
+            elif token_end.text == "." and (lowers[end - 1] == "im" or (
+                    len(words[end - 1]) == 1 and words[end - 1].isupper())) and end + 1 < n and words[end + 1][:1].isupper():
                 end += 1
             else:
                 break
-        while end > i + 1 and (doc_lowers(doc)[end - 1] in NAME_CONNECTORS or doc_words(doc)[end - 1] == "."):
+        while end > i + 1 and (lowers[end - 1] in NAME_CONNECTORS or words[end - 1] == "."):
             end -= 1
         if end - i < 2 and not (acronym and end - i == 1 and len(token.text) >= 3) and not compound:
             return None
