@@ -489,8 +489,7 @@ class _Update:
         old_subjects |= old_posts
         old = [q for s in old_subjects for q in db.quads_for_pattern(s, None, None, _C)]  # for the web pages they cite
         sink = QuadLines()
-        writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), self.records, self.minter)
-        writer.iri = self.iri
+        writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), self.records, self.iri)
         for rid in sorted(rewritten):
             if (record := self.records.entity(rid)) is not None:
                 writer.record(record, self.preferred)

@@ -81,9 +81,8 @@ class RecordIris:
 class _GraphWriter:
     """Adds the triples of each record kind to one graph."""
 
-    def __init__(self, add, records: Records, minter: IriMinter):
-        self.add, self.records, self.mint = add, records, minter
-        self.iri = RecordIris(records, minter)
+    def __init__(self, add, records: Records, iris: RecordIris):
+        self.add, self.records, self.iri, self.mint = add, records, iris, iris.mint
         self.role_labels, self.kind_labels = _concept_labels(ROLE), _concept_labels(PKIND)
 
     def record(self, record, preferred: set[str]):
@@ -277,8 +276,8 @@ def _concept_labels(namespace) -> dict[str, dict[str, str]]:
     return labels
 
 
-def _write_curated(add, records: Records, minter: IriMinter, progress: Progress = silent) -> None:
-    writer = _GraphWriter(add, records, minter)
+def _write_curated(add, records: Records, iris: RecordIris, progress: Progress = silent) -> None:
+    writer = _GraphWriter(add, records, iris)
     for url in records.web_sources():
         writer.web_page(url)
     preferred = preferred_claims(records.partnerships)
@@ -291,7 +290,7 @@ def _write_curated(add, records: Records, minter: IriMinter, progress: Progress 
 def build_curated_graph(records: Records) -> Graph:
     """The curated facts of `records` as an rdflib Graph (no ontology triples), e.g. for SHACL."""
     sink = QuadLines()
-    _write_curated(quad_adder(sink, CURATED_GRAPH), records, IriMinter())
+    _write_curated(quad_adder(sink, CURATED_GRAPH), records, RecordIris(records, IriMinter()))
     return _parse(sink.text()).graph(CURATED_GRAPH)
 
 
@@ -300,8 +299,7 @@ def curated_graph_of(records: Records, ids) -> tuple[Graph, list[URIRef]]:
     and the nodes they describe: what SHACL checks of an incremental build (the shapes look no further than
     a node's own triples and the classes of what it names)."""
     sink, types = QuadLines(), QuadLines()
-    minter = IriMinter()
-    writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), records, minter)
+    writer = _GraphWriter(quad_adder(sink, CURATED_GRAPH), records, RecordIris(records, IriMinter()))
     preferred = preferred_claims(records.partnerships)
     for record_id in sorted(ids):
         if (record := records.entity(record_id)) is not None:
@@ -501,8 +499,9 @@ def build_quads(records: Records, sink: QuadLines, extractions: list[dict] | Non
     for s, p, o in sorted(ontology_graph()):
         add(s, p, from_rdflib(o))
     minter = IriMinter()
-    _write_curated(quad_adder(sink, CURATED_GRAPH), records, minter, progress)
-    indexer = EventIndexer(records, RecordIris(records, minter))
+    iris = RecordIris(records, minter)  # one for the curated graph and the index: each IRI made once
+    _write_curated(quad_adder(sink, CURATED_GRAPH), records, iris, progress)
+    indexer = EventIndexer(records, iris)
     events = [indexer.curated(e) for e in records.events]
     visitors = dict.fromkeys(indexer.iri(ref) for e in records.events for ref in e.visitors)
     stats, extracted_posts = None, []
