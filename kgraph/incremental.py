@@ -227,10 +227,17 @@ def kept_records(store_dir: Path, basis: str) -> Records | None:
 
 
 def adopt_digests(records: Records, kept: Records | None) -> None:
-    """`records`, read with load_records(reuse=kept), take the digests of the records they share with `kept`."""
-    memo = kept.__dict__.get("_digest_memo") if kept is not None else None
-    if memo is not None and "_digest_memo" not in records.__dict__:
-        records.__dict__["_digest_memo"] = memo
+    """`records`, read with load_records(reuse=kept), take the digests of the records they share with `kept`,
+    and of those only moved to other lines (a digest leaves out where a record is written)."""
+    memo: _DigestMemo | None = kept.__dict__.get("_digest_memo") if kept is not None else None
+    if memo is None or "_digest_memo" in records.__dict__:
+        return
+    for record, before in records.__dict__.get("_moved_records", ()):
+        line = memo.lines.get(id(before))
+        if line is not None:
+            memo.lines[id(record)] = line
+            memo.records.append(record)  # kept alive while its id is a key
+    records.__dict__["_digest_memo"] = memo
 
 
 def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | None = None) -> None:

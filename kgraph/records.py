@@ -640,13 +640,14 @@ def _moved(record, file: str, lines: int):
 
 
 def _file_records(path: Path, text: str, allowed: tuple[str, ...], reader, earlier: dict, parsed: dict,
-                  fresh: set[int]) -> list:
+                  fresh: set[int], moved: list) -> list:
     """The records of one file. `earlier` maps (file name, item digest) to (the item's first line, its record)
-    as read before; `parsed` gets this file's, and `fresh` the ids of the record objects parsed anew."""
+    as read before; `parsed` gets this file's, `fresh` the ids of the record objects parsed anew, and `moved`
+    (record, as read before) for each record taken back at other lines."""
     items = _top_level_items(text)
     if items is None:
         return _whole_file_records(path, text, allowed, reader, fresh)
-    file, name, found, this_file = str(path), path.name, [], {}
+    file, name, found, this_file, moved_here = str(path), path.name, [], {}, []
     for line, item in items:
         key = (name, hashlib.blake2b(item.encode("utf-8"), digest_size=16).digest())
         was_at, record = earlier.get(key, (1, None))
@@ -659,11 +660,15 @@ def _file_records(path: Path, text: str, allowed: tuple[str, ...], reader, earli
                 return _whole_file_records(path, text, allowed, reader, fresh)
             fresh.add(id(record))
         if was_at != line or record.where.file != file:
-            record = _moved(record, file, line - was_at)
-            fresh.add(id(record))
+            before, record = record, _moved(record, file, line - was_at)
+            if id(before) in fresh:
+                fresh.add(id(record))
+            else:  # the same fields as before: what was checked and digested of them holds
+                moved_here.append((record, before))
         this_file[key] = (line, record)
         found.append(record)
     parsed.update(this_file)  # only now: a file parsed whole after all leaves nothing here
+    moved += moved_here
     return found
 
 
@@ -792,6 +797,7 @@ def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) 
     earlier = reuse.__dict__.get("_parsed", {}) if reuse is not None else {}
     parsed: dict = {}
     fresh: set[int] = set()
+    moved: list = []
     seen: dict[str, Where] = {}
     found_any = False
     for filename, attr, allowed, reader in _READERS:
@@ -801,7 +807,7 @@ def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) 
         found_any = True
         text = texts[filename] if filename in texts else _read_text(path)
         group = getattr(records, attr)
-        for record in _file_records(path, text, allowed, reader, earlier, parsed, fresh):
+        for record in _file_records(path, text, allowed, reader, earlier, parsed, fresh, moved):
             if record.id in seen:
                 first = seen[record.id]
                 raise RecordError(path, record.where.line,
@@ -814,5 +820,5 @@ def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) 
     # (ids added change nothing for them)
     names_kept = reuse is not None and _names(reuse).items() <= _names(records).items()
     _check_references(records, fresh if names_kept else None)
-    records._parsed = parsed
+    records._parsed, records._moved_records = parsed, moved
     return records

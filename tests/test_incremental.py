@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import kgraph.quads
 from kgraph.build import build, build_records
-from kgraph.incremental import RECORDS_KEPT, kept_records, record_digests
+from kgraph.incremental import RECORDS_KEPT, build_basis, kept_records, record_digests
 from kgraph.records import Event, PartialDate, Person, Post, Records, Where, load_records
 from kgraph.resources import default_data_dir
 from kgraph.store import open_store
@@ -350,6 +350,32 @@ def test_a_build_parses_only_the_records_whose_text_changed(tmp_path, monkeypatc
     assert (manifest.mode, manifest.changed) == ("incremental", 1)
     assert len(parsed) == 1 and "2025-11-09" in parsed[0]
     assert not (store / f".{RECORDS_KEPT}.killed").exists()
+    incremental = dump(store)
+    build(data, store, full=True)
+    assert dump(store) == incremental
+
+
+def test_records_moved_by_lines_added_above_keep_their_digests(tmp_path, monkeypatch):
+    """Lines added near the top of a file move every record below them: each is taken back at its new
+    lines with the digest it had (a digest leaves out where a record is written), so nothing is digested
+    but what changed."""
+    import kgraph.incremental
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    build(data, store)
+    digested = []
+    real = kgraph.incremental._digest_lines
+    monkeypatch.setattr(kgraph.incremental, "_digest_lines", lambda todo, preferred: digested.extend(todo) or real(todo, preferred))
+    events = data / "events.yaml"
+    text = events.read_text(encoding="utf-8")
+    first_item = text.index("\n- ") + 1
+    events.write_text(text[:first_item] + "\n\n" + text[first_item:].replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    manifest = build(data, store)
+    assert (manifest.mode, manifest.changed) == ("incremental", 1)
+    assert [record.end.lexical for record in digested] == ["2025-11-09"]
+    taken_back, read_anew = load_records(data, reuse=kept_records(store, build_basis())), load_records(data)
+    assert [(e, e.where) for e in taken_back.events] == [(e, e.where) for e in read_anew.events]  # at their lines now
     incremental = dump(store)
     build(data, store, full=True)
     assert dump(store) == incremental
