@@ -72,12 +72,13 @@ def _build_records(records: Records, store_dir: Path | str, *, shacl: bool, extr
             return update_live_build(store_dir, records, extractions, plan, digests=digests.get(), preferred=preferred,
                                      manifest_fields=fields)
         per_month = Counter()
-        digests.start()  # in a thread, which runs while the producer waits on the loader
-
         shown = progress if sum(counts.values()) > PROGRESS_ABOVE else silent
 
         def produce(sink) -> dict[str, int]:
             built = build_quads(records, sink, extractions, shown)
+            # the digests in a thread from here on, while the loader finishes and RocksDB compacts on one core;
+            # started with the producer, they took the GIL from it (2.5 s of Python at 10^7 triples)
+            digests.start()
             per_month.update(built.per_month)
             return extracted_counts(built.stats) if built.stats else {}
 
@@ -88,7 +89,7 @@ def _build_records(records: Records, store_dir: Path | str, *, shacl: bool, extr
 
 class _Digests:
     """The records' digests (kgraph.incremental), made once: at once when a plan needs them, or in a thread
-    during a full build (2.5 s at 10^7 triples), which the producer's waits on the bulk loader leave room for."""
+    during a full build (2.5 s at 10^7 triples), once the quads are written."""
 
     def __init__(self, records: Records, preferred: set[str]):
         self.records, self.preferred, self.value, self.thread = records, preferred, None, None
