@@ -132,18 +132,19 @@ def _frame_verb(word: str) -> str | None:
 
 def _governor_at(doc, start: int) -> int:
     """Where the word a name starting at `start` depends on stands, over adjectives and "miasto/gmina"."""
+    words, lowers = doc_words(doc), doc_lowers(doc)
     while True:
         k = start - 1
-        while k > 0 and start - k <= 3 and (doc_lowers(doc)[k] in TOWN_NOUNS or (
-                doc_words(doc)[k].islower() and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
+        while k > 0 and start - k <= 3 and (lowers[k] in TOWN_NOUNS or (
+                words[k].islower() and any(a.pos == "adj" for a in doc_analyses(doc)[k]))):
             k -= 1
         # "z Marquette (Francja) oraz Sleaford", "w Opolu, Nysie i Brzegu": a later town of a list
         # depends on the word its first town depends on
-        if k <= 0 or doc_lowers(doc)[k] not in (",", "i", "oraz"):
+        if k <= 0 or lowers[k] not in (",", "i", "oraz"):
             return k
         j = k - 1
-        if doc_words(doc)[j] == ")":  # over a country in brackets
-            while j > 0 and doc_words(doc)[j] != "(" and k - j < 6:
+        if words[j] == ")":  # over a country in brackets
+            while j > 0 and words[j] != "(" and k - j < 6:
                 j -= 1
             j -= 1
         if j < 0 or doc[j].ent_type_ != "CITY":
@@ -171,12 +172,13 @@ def _represented(doc, span) -> bool:
 def _members_of(doc, span, ents) -> bool:
     """A body whose people are named as a group: "uczniowie i opiekunowie Gimnazjum nr 1", "reprezentacja
     brzeskiej Szkoły Muzycznej", "goście z Liceum X", and a body coordinated with one ("… oraz Gimnazjum nr 3")."""
+    lowers = doc_lowers(doc)
     k = _governor_at(doc, span.start)
     if k < 0:
         return False
-    if doc_lowers(doc)[k] in ("z", "ze") or doc_lowers(doc)[k].startswith(_GROUP_NOUNS):
+    if lowers[k] in ("z", "ze") or lowers[k].startswith(_GROUP_NOUNS):
         return True
-    if doc_lowers(doc)[k] in ("oraz", "i", ","):
+    if lowers[k] in ("oraz", "i", ","):
         return any(e.label_ == "ORG" and e.end == k and _members_of(doc, e, ents) for e in ents)
     return False
 

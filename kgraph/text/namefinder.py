@@ -113,6 +113,7 @@ def _lemma_in(doc, i, words) -> bool:
 
 def _context_cases(doc, start: int) -> set[str] | None:
     """Cases allowed by the preposition or title right before a name."""
+    words = doc_words(doc)
     if start == 0:
         return None
     before = doc[start - 1]
@@ -124,9 +125,9 @@ def _context_cases(doc, start: int) -> set[str] | None:
         return _title_cases(doc, start - 1)
     # "burmistrza Włodzimierz Woł. Petro Sahaniuka", "mera Lidy Iwana Sokoła": the title before the town's name
     k = start - 1
-    while k > 0 and start - k <= 3 and (doc_words(doc)[k] == "." or (_is_cap(doc_words(doc)[k]) and not _lemma_in(doc, k, TITLES))):
+    while k > 0 and start - k <= 3 and (words[k] == "." or (_is_cap(words[k]) and not _lemma_in(doc, k, TITLES))):
         k -= 1
-    if k < start - 1 and doc_words(doc)[k].islower() and _lemma_in(doc, k, TITLES):
+    if k < start - 1 and words[k].islower() and _lemma_in(doc, k, TITLES):
         return _title_cases(doc, k)
     return None
 
@@ -326,12 +327,13 @@ def _cue_index(doc, i) -> int:
 
 def _town_noun_before(doc, i) -> bool:
     """ "z gminą X", "do miejscowości X": a lower-case town noun, not one inside a title ("burmistrz miasta X")."""
+    words, lowers = doc_words(doc), doc_lowers(doc)
     k = _cue_index(doc, i)
-    if k < 0 or doc_lowers(doc)[k] not in TOWN_NOUNS or not doc_words(doc)[k].islower() or (
-            k > 0 and (_lemma_in(doc, k - 1, TITLES) or doc_lowers(doc)[k - 1] in TOWN_NOUNS)):
+    if k < 0 or lowers[k] not in TOWN_NOUNS or not words[k].islower() or (
+            k > 0 and (_lemma_in(doc, k - 1, TITLES) or lowers[k - 1] in TOWN_NOUNS)):
         return False
     # not a person ("patrona naszego miasta Wojciecha Kętrzyńskiego") nor a common word ("mieście Ogólnopolskiego Festiwalu")
-    person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]) and _has(
+    person = _is_given_name(doc, i) and i + 1 < len(doc) and _is_cap(words[i + 1]) and _has(
         doc, i + 1, lambda a: "nazwisko" in a.labels or (a.pos == "adj" and re.search(r"(sk|ck|dzk)i$", a.lemma)))
     common = _has(doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS) and not _has(doc, i, lambda a: a.is_name)
     return not person and not common
@@ -346,16 +348,17 @@ def _place_cue_before(doc, i) -> bool:
     """A word announcing a place before token i, over up to two lower-case adjectives:
     "w Opolu", "z miasta partnerskiego Nordhausen", "w niemieckim Hamm", "odwiedzili Poznań";
     or a country around it: "z Francji (Meudon)", "Meudon (Francja)"."""
-    if i >= 2 and doc_words(doc)[i - 1] == "(" and doc[i - 2].ent_type_ == "COUNTRY":
+    words, lowers = doc_words(doc), doc_lowers(doc)
+    if i >= 2 and words[i - 1] == "(" and doc[i - 2].ent_type_ == "COUNTRY":
         return True
-    if i + 2 < len(doc) and doc_words(doc)[i + 1] == "(" and doc[i + 2].ent_type_ == "COUNTRY":
+    if i + 2 < len(doc) and words[i + 1] == "(" and doc[i + 2].ent_type_ == "COUNTRY":
         return True
-    if i + 2 < len(doc) and doc_lowers(doc)[i + 1] in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
+    if i + 2 < len(doc) and lowers[i + 1] in ("na", "w", "we") and doc[i + 2].ent_type_ == "COUNTRY":
         return True  # "Raseiniai na Litwie", "Hamm w Niemczech"
-    if i > 0 and doc_words(doc)[i - 1].islower() and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
+    if i > 0 and words[i - 1].islower() and doc_lemmas(doc)[i - 1].lower() in COUNTRY_ADJECTIVES:
         return True  # "…, niemieckim Haldensleben (20-lecie) i słowackim Breznem"
     k = _cue_index(doc, i)
-    return k >= 0 and (doc_lowers(doc)[k] in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
+    return k >= 0 and (lowers[k] in PLACE_CUES or _lemma_in(doc, k, VISITING_VERBS))
 
 
 def _first_name_not_place(doc, span) -> bool:
@@ -449,6 +452,7 @@ class NameFinder:
     """People, places and organisations the gazetteer does not know."""
 
     def __call__(self, doc: Doc) -> Doc:
+        words, lowers = doc_words(doc), doc_lowers(doc)
         spans = []
         taken = set()
         self.places = {}
@@ -464,8 +468,8 @@ class NameFinder:
                 self.mentioned.add(known_countries[span._.kg_name][1])
         n = len(doc)
         # Every name starts with a capital: test the other tokens once here, not in each finder.
-        capital = [word[:1].isupper() for word in doc_words(doc)]
-        self.foreign_heads = {k for k, word in enumerate(doc_words(doc)) if capital[k] and _foreign_head_word(word)}
+        capital = [word[:1].isupper() for word in words]
+        self.foreign_heads = {k for k, word in enumerate(words) if capital[k] and _foreign_head_word(word)}
         for k in _shouted_tokens(doc):
             capital[k] = False
         i = 0
@@ -495,7 +499,7 @@ class NameFinder:
         nested_starts = {e.start for e in nested}
         for org in (s for s in spans if s.label_ == "ORG"):
             for k in range(org.start + 1, org.end):
-                if doc_lowers(doc)[k - 1] in ("w", "we") and k not in nested_starts:
+                if lowers[k - 1] in ("w", "we") and k not in nested_starts:
                     place = self._place(doc, k, set())
                     if place is not None and place.end <= org.end:
                         nested.append(place)
@@ -546,8 +550,9 @@ class NameFinder:
         return found
 
     def _person(self, doc, i, taken):
+        words, lowers = doc_words(doc), doc_lowers(doc)
         n = len(doc)
-        if not _is_cap(doc_words(doc)[i]) or doc_words(doc)[i].isupper() or _not_in_name(doc, i):
+        if not _is_cap(words[i]) or words[i].isupper() or _not_in_name(doc, i):
             return None
         given = _is_given_name(doc, i)
         if not given and i + 2 < n and _is_given_name(doc, i + 1) and _is_surname_like(doc, i + 2):
@@ -556,28 +561,28 @@ class NameFinder:
         end = i + 1
         while end < n and end - i < 4 and end not in taken and not _not_in_name(doc, end):
             token = doc[end]
-            if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(doc_words(doc)[end]) and not _lemma_in(doc, end, ORG_HEADS)
+            if (_is_surname_like(doc, end) or (given and end == i + 1 and _is_cap(words[end]) and not _lemma_in(doc, end, ORG_HEADS)
                                                and not _has(doc, end, lambda a: "nazwa_geograficzna" in a.labels))) \
                     and not token.is_upper:
                 end += 1
             elif token.text == "-" and not token.whitespace_ and not doc[end - 1].whitespace_ and end + 1 < n \
                     and _is_surname_like(doc, end + 1):
                 end += 2
-            elif token.lower_ in ("de", "van", "von", "der", "di", "da", "le") and end + 1 < n and _is_cap(doc_words(doc)[end + 1]):
+            elif token.lower_ in ("de", "van", "von", "der", "di", "da", "le") and end + 1 < n and _is_cap(words[end + 1]):
                 end += 2
             else:
                 break
         if end - i < 2:
             return None
         title_before = _title_before(doc, i)
-        if i >= 2 and doc_words(doc)[i - 1] == "." and doc_lowers(doc)[i - 2] in ("św", "im", "bł", "ul", "pl", "al", "os") \
-                or doc_lowers(doc)[i - 1] in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
+        if i >= 2 and words[i - 1] == "." and lowers[i - 2] in ("św", "im", "bł", "ul", "pl", "al", "os") \
+                or lowers[i - 1] in ("świętego", "świętej", "błogosławionego", "ulicy", "ulica", "ulicę", "placu",
                                          "plac", "alei", "aleja", "rondzie", "rondo", "osiedlu", "osiedle"):
             return None  # a saint or a patron ("kościół św. Jana Nepomucena", "Liceum im. Jana Karskiego", "na Pl. Jana
             # Pawła II"), no one present
-        if end < n and _REGNAL.match(doc_words(doc)[end]) and not (end + 1 < n and _is_cap(doc_words(doc)[end + 1])):
+        if end < n and _REGNAL.match(words[end]) and not (end + 1 < n and _is_cap(words[end + 1])):
             end += 1  # "papieża Jana Pawła II" (not "Jan Nowak II LO")
-        apposition = end < n and doc_words(doc)[end] in (",", "-", "–") and _title_after(doc, end + 1) is not None
+        apposition = end < n and words[end] in (",", "-", "–") and _title_after(doc, end + 1) is not None
         unknown_first = _is_unknown(doc, i)
         # A name needs evidence: a known first name, a title before it, or a title in apposition.
         if not (given or title_before or apposition):
@@ -585,13 +590,13 @@ class NameFinder:
         if not given and not unknown_first and not title_before and not apposition:
             return None
         # Geographic or organisational words are not people ("Rada Miasta", "Stany Zjednoczone").
-        if all(_lemma_in(doc, k, TITLES) or doc_lowers(doc)[k] in ("panie", "pani", "pan") for k in range(i, end)):
+        if all(_lemma_in(doc, k, TITLES) or lowers[k] in ("panie", "pani", "pan") for k in range(i, end)):
             return None  # "Szanowny Panie Radny": a form of address, not a name
         if _lemma_in(doc, i, ORG_HEADS) or (not given and _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels)):
             return None
         if _town_noun_before(doc, i):
             return None  # "z gminą Beli Monastir": a town's name, whatever its words
-        if (_place_cue_before(doc, i) and doc_lowers(doc)[i - 1] not in TITLES) or (
+        if (_place_cue_before(doc, i) and lowers[i - 1] not in TITLES) or (
                 len(doc[end - 1]) <= 4 and _is_unknown(doc, end - 1) and _abbreviated(doc, end - 1, None)):
             known = self._geonames(doc, i, set())
             if known is not None and known[0] >= end:
@@ -610,9 +615,10 @@ class NameFinder:
         return span
 
     def _place_or_nation(self, doc, i, taken):
-        if not _is_cap(doc_words(doc)[i]):
+        words, lowers = doc_words(doc), doc_lowers(doc)
+        if not _is_cap(words[i]):
             return None
-        before = doc_lowers(doc)[i - 1] if i > 0 else ""
+        before = lowers[i - 1] if i > 0 else ""
         cue = _place_cue_before(doc, i)
         cue_word = _cue_word(doc, i) if cue else ""
         geographic = _has(doc, i, lambda a: "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper())
@@ -627,8 +633,8 @@ class NameFinder:
             # One word that is only an adjective here ("Kaliska Orkiestra") or a given name is not a place alone.
             # "Kaliska Orkiestra", "w Dolnej Saksonii": an adjective before another name; "z Chmielnickim," is a town
             lone_adjective = end - i == 1 and _has(doc, i, lambda a: a.pos == "adj") and (
-                (end < len(doc) and _is_cap(doc_words(doc)[end])) or not (geographic or cue))
-            hyphenated = i > 1 and doc_words(doc)[i - 1] == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
+                (end < len(doc) and _is_cap(words[end])) or not (geographic or cue))
+            hyphenated = i > 1 and words[i - 1] == "-" and not doc[i - 2].whitespace_  # "Hajdu-Bihar"
             given = end - i == 1 and _is_given_name(doc, i)
             titled = i > 0 and _lemma_in(doc, i - 1, TITLES | PLACE_HEADS)  # "burmistrz Śmigla", "mieszkańcy Krosna"
             foreign_titled = titled and _is_unknown(doc, i) and not _is_given_name(doc, i)  # "Nadburmistrz Nordhausen"
@@ -637,7 +643,7 @@ class NameFinder:
             polish_town = geographic and any(p.country == "PL" for p in candidates) and not _has(
                 doc, i, lambda a: "nazwisko" in a.labels) and not common
             # "Beli Monastir": a known name followed by an unknown capitalised word is part of a longer one
-            continues = end < len(doc) and _is_cap(doc_words(doc)[end]) and not _is_given_name(doc, end) and (
+            continues = end < len(doc) and _is_cap(words[end]) and not _is_given_name(doc, end) and (
                 _is_unknown(doc, end) or common)  # "Beli Monastir", "w Piłce Nożnej": part of a longer name
             river = before in _WATER_CUES and end - i == 1  # "nad Narwią", "dopływ Dunaju"
             if not lone_adjective and not (given and not cue) and not continent and not continues and not river \
@@ -649,14 +655,14 @@ class NameFinder:
                 main = name_tokens(place.name)
                 if len(main) == end - i and all(main[k - i] in token_lemmas(doc, k) for k in range(i, end)):
                     name = place.name  # the place's own name when the words fit it too: "Krosna" is Krosno
-                if end - i == 1 and end < len(doc) and _is_cap(doc_words(doc)[end]) and _has(doc, end, lambda a: a.pos == "adj") \
+                if end - i == 1 and end < len(doc) and _is_cap(words[end]) and _has(doc, end, lambda a: a.pos == "adj") \
                         and not _has(doc, end, lambda a: "imię" in a.labels or "nazwa_geograficzna" in a.labels):
                     # "w Podlesiu Kościelnym": a village and its adjective, one name
                     gender = next((a.gender for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels), "n")
                     adjective = next(a.lemma for a in doc_analyses(doc)[end] if a.pos == "adj")
                     name, end = f"{name} {_capital(inflect_nominative(adjective, gender))}", end + 1
                 span = Span(doc, i, end, label="COUNTRY" if name in countries() else "CITY")
-                joint = next((k for k in range(i + 1, end) if doc_lowers(doc)[k] in ("nad", "pod")), None)
+                joint = next((k for k in range(i + 1, end) if lowers[k] in ("nad", "pod")), None)
                 if joint is not None:  # "Zdziar nad Sazawą": after "nad" the name is as printed (always instrumental)
                     name = " ".join(name.split()[:joint - i]) + " " + _join([t.text for t in doc[joint:end]], list(doc[joint:end]))
                 span._.kg_name, span._.kg_source, span._.kg_place = name, "geonames", place
@@ -668,33 +674,33 @@ class NameFinder:
         if previous is not None and (geographic or unknown):
             # the next item of a list of places, in the case of the list's first item
             first = previous
-            while self.places.get(first.start - 2) is not None and doc_words(doc)[first.start - 1] in (",", "i", "oraz"):
+            while self.places.get(first.start - 2) is not None and words[first.start - 1] in (",", "i", "oraz"):
                 first = self.places[first.start - 2]
-            before = doc_lowers(doc)[first.start - 1] if first.start > 0 else ""
+            before = lowers[first.start - 1] if first.start > 0 else ""
             cases = _context_cases(doc, first.start)
             geo = [a.lemma for a in doc_analyses(doc)[i] if "nazwa_geograficzna" in a.labels and a.lemma[:1].isupper()]
-            name = geo[0] if geo else guess_nominatives(doc_words(doc)[i], cases - {"nom", "voc"})[0] if cases else None
+            name = geo[0] if geo else guess_nominatives(words[i], cases - {"nom", "voc"})[0] if cases else None
             if name:
                 span = Span(doc, i, i + 1, label="CITY")
                 span._.kg_name, span._.kg_source = name, "names"
                 return span
-        foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, doc_words(doc)[i]) \
-            and not (i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
+        foreign = unknown and cue and before in ("w", "we", "do", "z", "ze") and re.search(FOREIGN_LETTERS, words[i]) \
+            and not (i + 1 < len(doc) and _is_cap(words[i + 1]) and not _lemma_in(doc, i + 1, TITLES))
         if foreign:  # "do Balatonfűzfő": a foreign place no gazetteer knows, as printed
             span = Span(doc, i, i + 1, label="CITY")
-            span._.kg_name, span._.kg_source = doc_words(doc)[i], "names"
+            span._.kg_name, span._.kg_source = words[i], "names"
             return span
         town_noun = _town_noun_before(doc, i)
         # "do Brzedni": a word no dictionary knows after "do", not starting a longer name, is where one went
-        to_unknown = unknown and before == "do" and not (i + 1 < len(doc) and _is_cap(doc_words(doc)[i + 1]))
+        to_unknown = unknown and before == "do" and not (i + 1 < len(doc) and _is_cap(words[i + 1]))
         if not cue or not (geographic or (unknown and cue_word.startswith("miast")) or town_noun or to_unknown) \
                 or _lemma_in(doc, i, CONTINENTS):
             return None
         end = i + 1
-        while end < len(doc) and end not in taken and _is_cap(doc_words(doc)[end]) and (
+        while end < len(doc) and end not in taken and _is_cap(words[end]) and (
                 _has(doc, end, lambda a: a.is_name) or _is_unknown(doc, end)):
             end += 1
-        if end < len(doc) and _is_cap(doc_words(doc)[end]) and end == i + 1 and not town_noun and _has(
+        if end < len(doc) and _is_cap(words[end]) and end == i + 1 and not town_noun and _has(
                 doc, i, lambda a: a.lemma[:1].islower() and a.pos in COMMON_POS):
             return None  # "w Piłce Nożnej": a common word starting a longer capitalised name
         if end - i > 1 and _has(doc, i, lambda a: a.pos == "adj") and not town_noun:
@@ -709,13 +715,13 @@ class NameFinder:
             if geo:
                 name = geo[0].lemma
             elif cases and not before.startswith("miast"):
-                name = guess_nominatives(doc_words(doc)[i], cases - {"nom", "voc"})[0]
+                name = guess_nominatives(words[i], cases - {"nom", "voc"})[0]
             else:
-                name = doc_words(doc)[i]  # "miasta Revuca": a foreign name in apposition stays nominative
+                name = words[i]  # "miasta Revuca": a foreign name in apposition stays nominative
         else:
             name = canonical_organisation(doc, i, end) if geo else _join([t.text for t in doc[i:end]], list(doc[i:end]))
             if geo:
-                name = geo[0].lemma + name[len(_case_like(geo[0].lemma, doc_words(doc)[i])):] if name.startswith(doc_words(doc)[i]) \
+                name = geo[0].lemma + name[len(_case_like(geo[0].lemma, words[i])):] if name.startswith(words[i]) \
                     else name
         label = "COUNTRY" if name in countries() else "CITY"
         span = Span(doc, i, end, label=label)
@@ -758,23 +764,24 @@ class NameFinder:
     def _named_ensemble(self, doc, i, taken):
         """A group named after a common noun, as printed: "chór „Retro”", "grupy wokalnej Arabeska",
         "stowarzyszenie kulturalne „Tracce di Memoria”"."""
+        words, lowers = doc_words(doc), doc_lowers(doc)
         k = i - 1
-        quoted = k >= 0 and doc_words(doc)[k] in OPENING_QUOTES
+        quoted = k >= 0 and words[k] in OPENING_QUOTES
         k -= quoted
-        while k >= 0 and i - k <= 3 and doc_words(doc)[k].islower() and _has(doc, k, lambda a: a.pos == "adj"):
+        while k >= 0 and i - k <= 3 and words[k].islower() and _has(doc, k, lambda a: a.pos == "adj"):
             k -= 1
-        if k < 0 or not doc_words(doc)[k].islower() or not _lemma_in(doc, k, ENSEMBLE_NOUNS):
+        if k < 0 or not words[k].islower() or not _lemma_in(doc, k, ENSEMBLE_NOUNS):
             return None
         end = i
         while end < len(doc) and end not in taken and (
-                (quoted and doc_words(doc)[end] not in CLOSING_QUOTES and end - i < 8)
-                or (not quoted and (_is_cap(doc_words(doc)[end]) or (doc_lowers(doc)[end] in (NAME_JOINERS - {".", "n"}) | {"i"}
-                                                         and end + 1 < len(doc) and _is_cap(doc_words(doc)[end + 1])
-                                                         and not (doc_lowers(doc)[end] == "i" and (  # "Retro i Anna Lis": two
+                (quoted and words[end] not in CLOSING_QUOTES and end - i < 8)
+                or (not quoted and (_is_cap(words[end]) or (lowers[end] in (NAME_JOINERS - {".", "n"}) | {"i"}
+                                                         and end + 1 < len(doc) and _is_cap(words[end + 1])
+                                                         and not (lowers[end] == "i" and (  # "Retro i Anna Lis": two
                                                              _is_given_name(doc, end + 1) or end + 1 in taken
                                                              or _lemma_in(doc, end + 1, ORG_HEADS | ENSEMBLE_NOUNS))))))):
             end += 1
-        if end == i or (quoted and (end >= len(doc) or doc_words(doc)[end] not in CLOSING_QUOTES)):
+        if end == i or (quoted and (end >= len(doc) or words[end] not in CLOSING_QUOTES)):
             return None
         if not quoted and (_is_given_name(doc, i) or self._geonames(doc, i, taken)):
             return None  # "zespołu Jana Kowala", "chór z…": a person or a place, read as such
