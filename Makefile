@@ -17,7 +17,7 @@ test: $(VENV)/.installed
 	$(BIN)/python -m pytest
 
 ## Benchmarks, 10^4 and 10^5 triples (a few minutes): out/bench/BENCHMARKS.md.
-## BENCH_LARGE=1 adds 10^6 and 10^7 (about an hour, 12 GB of memory for rdflib at 10^6).
+## BENCH_LARGE=1 adds 10^6 and 10^7 (about 20 minutes, 12 GB of memory for rdflib at 10^6).
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.run --out out/bench $(if $(BENCH_LARGE),--large,)
 
