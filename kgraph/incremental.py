@@ -229,10 +229,11 @@ def kept_records(store_dir: Path, basis: str) -> Records | None:
 def adopt_digests(records: Records, kept: Records | None) -> None:
     """`records`, read with load_records(reuse=kept), take the digests of the records they share with `kept`,
     and of those only moved to other lines (a digest leaves out where a record is written)."""
+    moved = records.__dict__.pop("_moved_records", ())  # not kept: it holds the records as they were
     memo: _DigestMemo | None = kept.__dict__.get("_digest_memo") if kept is not None else None
     if memo is None or "_digest_memo" in records.__dict__:
         return
-    for record, before in records.__dict__.get("_moved_records", ()):
+    for record, before in moved:
         line = memo.lines.get(id(before))
         if line is not None:
             memo.lines[id(record)] = line
