@@ -414,9 +414,8 @@ def test_browser_shows_hostile_document_text_as_text(local_browser, data_dir, tm
     try:
         url = process.stdout.readline().split("review page: ")[1].strip()
         local_browser.get(url)
-        _wait(local_browser, lambda d: d.find_elements("css selector", ".proposal"))
-        text = local_browser.find_element("id", "queue").text
-        assert "<img src=x onerror=alert(1)>" in text
+        # read as the page settles (it renders the queue after loading it): the markup shows as text or never
+        _wait(local_browser, lambda d: "<img src=x onerror=alert(1)>" in d.find_element("id", "queue").text, timeout=30)
         assert local_browser.find_elements("css selector", "#queue img, #queue script, #queue b") == []
     finally:
         process.terminate()
