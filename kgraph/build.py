@@ -129,13 +129,17 @@ def _check_shapes(records: Records, plan: Plan, data_dir: str) -> None:
 
 
 def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_STORE, *, shacl: bool = True,
-          extracted=(), full: bool = False, progress: Progress = silent) -> Manifest:
+          extracted=(), full: bool = False, progress: Progress = silent, stay_loaded: bool = False) -> Manifest:
     """Validate the records of `data_dir`, build the graph and make it the live store.
 
     `extracted` are texts to extract from, or `kgraph extract` output (*.jsonl):
     their facts go to the extracted graph, with provenance. Raises RecordError,
     ReadError or ValidationFailed before anything is written, so a failed build
     leaves the previous store as it was.
+
+    `stay_loaded` keeps the records in this process for its next build of `store_dir`, which then
+    reads only the files' text, not the records the store keeps (a process that builds again and
+    again, as the review page's rebuild button does; the records' memory stays taken).
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     basis = build_basis()
@@ -154,7 +158,7 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
         manifest = build_records(records, store_dir, shacl=shacl, extractions=extractions, data_dir=str(data_dir),
                                  fingerprint=data_fingerprint(data_dir), extracted=extracted, full=full,
                                  progress=progress)
-        keep_records(store_dir, records, basis, kept)
+        keep_records(store_dir, records, basis, kept, in_memory=stay_loaded)
     return manifest
 
 

@@ -881,7 +881,7 @@ def review(ctx, host, port, no_browser, data_dir, store_dir):
 
         # the texts of the last `build --extracted` stay in: an accepted fact then leaves the extracted graph
         previous = read_manifest(store_dir) if store_exists(store_dir) else None
-        manifest = build(queue.data_dir, store_dir, extracted=previous.extracted if previous else ())
+        manifest = build(queue.data_dir, store_dir, extracted=previous.extracted if previous else (), stay_loaded=True)
         return f"built {manifest.quads} quads into {store_dir} ({manifest.mode})"
 
     def ready(url):

@@ -441,6 +441,55 @@ def test_a_build_appends_what_it_changed_to_the_kept_records(tmp_path):
     assert len(frame_sizes(kept.read_bytes())) == 1 and kept_records(store, basis) is not None
 
 
+def test_a_process_that_builds_again_keeps_its_records_in_memory(tmp_path, monkeypatch):
+    """build(stay_loaded=True) (the review page's rebuild) takes the records of its last build back from memory,
+    not from records.kept, and gives the quads of a full build; once another process has written the file,
+    it reads the file again."""
+    import kgraph.incremental
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    build(data, store, stay_loaded=True)
+    read = []
+    real = kgraph.incremental._read_kept
+    monkeypatch.setattr(kgraph.incremental, "_read_kept", lambda *args: read.append(args) or real(*args))
+    events = data / "events.yaml"
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-08\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    manifest = build(data, store, stay_loaded=True)
+    assert (manifest.mode, manifest.changed, read) == ("incremental", 1, [])
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-09\n", "  end: 2025-11-10\n", 1),
+                      encoding="utf-8")
+    assert build(data, store, stay_loaded=True).changed == 1 and read == []
+    # lines added above every event: the records moved stay in the file at their old lines (a small frame)...
+    kept = store / RECORDS_KEPT
+    size = kept.stat().st_size
+    text = events.read_text(encoding="utf-8")
+    first_item = text.index("\n- ") + 1
+    events.write_text(text[:first_item] + "\n\n" + text[first_item:].replace("  end: 2025-11-10\n", "  end: 2025-11-09\n", 1),
+                      encoding="utf-8")
+    assert build(data, store, stay_loaded=True).changed == 1 and read == []
+    assert 0 < kept.stat().st_size - size < size / 10
+    # ...and a process that reads them from the file takes them back at their lines now
+    check = ("import sys; from kgraph.incremental import build_basis, kept_records; from kgraph.records import load_records\n"
+             "data, store = sys.argv[1:]\n"
+             "taken_back, read_anew = load_records(data, reuse=kept_records(store, build_basis())), load_records(data)\n"
+             "assert [(r, r.where) for r in taken_back.all()] == [(r, r.where) for r in read_anew.all()]\n"
+             "assert len(taken_back.__dict__['_moved_records']) == len(read_anew.events) - 1\n")
+    subprocess.run([sys.executable, "-c", check, str(data), str(store)], check=True)
+    incremental = dump(store)
+    # another process builds the store (records.kept written anew), then the records change once more
+    subprocess.run([sys.executable, "-m", "kgraph.cli", "build", "--data", str(data), "--store", str(store), "--full",
+                    "--quiet"], check=True, capture_output=True)
+    assert dump(store) == incremental
+    events.write_text(events.read_text(encoding="utf-8").replace("  end: 2025-11-09\n", "  end: 2025-11-11\n", 1),
+                      encoding="utf-8")
+    manifest = build(data, store, stay_loaded=True)
+    assert (manifest.mode, manifest.changed, len(read)) == ("incremental", 1, 1)
+    incremental = dump(store)
+    build(data, store, full=True)
+    assert dump(store) == incremental
+
+
 def frame_sizes(kept: bytes) -> list[int]:
     """The bytes of each frame of a records.kept file (header line and pickle)."""
     _, _, rest = kept.split(b"\n", 2)
