@@ -164,6 +164,16 @@ def measure(size: int, work: Path) -> dict:
     return {"size": size, "records": count, "yaml_mib": megabytes, "builds": rows, "in_one_process": in_one_process}
 
 
+def _table(results: list[dict], builds: str, columns=(), cells=lambda result: ()) -> list[str]:
+    """A Markdown table of the times of `builds` (a key of each result), a row a size, after `columns`."""
+    heads = (*columns, *(row["build"] for row in results[0][builds]))
+    lines = ["| triples | " + " | ".join(heads) + " |", "|---|" + "---:|" * len(heads)]
+    for result in results:
+        row = (*cells(result), *(f"{row['seconds']:.2f} s" for row in result[builds]))
+        lines.append(f"| 10^{len(str(result['size'])) - 1} | " + " | ".join(row) + " |")
+    return lines
+
+
 def _verdicts(results: list[dict], edits, where: str) -> list[str]:
     """Whether the slowest of the `edits` of each result meets issue 17's one-changed-record target."""
     targets = {10**6: 0.5, 10**7: 2.0}
@@ -186,12 +196,9 @@ def report(results: list[dict]) -> str:
         "to its exit, after an edit to the text of `events.yaml`. The runner's \"one record rebuilt\" (BENCHMARKS.md) "
         "keeps its records in memory; this is what a user who edits a file sees.",
         "",
-        "| triples | records | YAML | " + " | ".join(row["build"] for row in results[0]["builds"]) + " |",
-        "|---|---:|---:|" + "---:|" * len(results[0]["builds"]),
+        *_table(results, "builds", ("records", "YAML"),
+                lambda result: (f"{result['records']:,}", f"{result['yaml_mib']:.0f} MiB")),
     ]
-    for result in results:
-        cells = " | ".join(f"{row['seconds']:.2f} s" for row in result["builds"])
-        lines.append(f"| 10^{len(str(result['size'])) - 1} | {result['records']:,} | {result['yaml_mib']:.0f} MiB | {cells} |")
     lines += _verdicts(results, lambda result: result["builds"][2:-1], "on the command line")
     lines += [
         "",
@@ -208,12 +215,8 @@ def report(results: list[dict]) -> str:
             "process, as `kgraph review` does when its rebuild button is pressed: the first build reads `records.kept`, the",
             "next ones take the records of the build before from memory (no start-up, no unpickling).",
             "",
-            "| triples | " + " | ".join(row["build"] for row in results[0]["in_one_process"]) + " |",
-            "|---|" + "---:|" * len(results[0]["in_one_process"]),
+            *_table(results, "in_one_process"),
         ]
-        for result in results:
-            cells = " | ".join(f"{row['seconds']:.2f} s" for row in result["in_one_process"])
-            lines.append(f"| 10^{len(str(result['size'])) - 1} | {cells} |")
         lines += _verdicts(results, lambda result: result["in_one_process"][2:], "in one process")
     lines.append("")
     return "\n".join(lines)
