@@ -48,7 +48,7 @@ from kgraph.quads import (
 from kgraph.extracted import add_extracted_graph
 from kgraph.files import write_atomic
 from kgraph.namespaces import CURATED_GRAPH, DCTERMS, EXTRACTED_GRAPH, ID, INDEX_GRAPH, KGI, KGO, ORG, RDF
-from kgraph.records import Document, Event, Organisation, Partnership, Person, Place, Post, Records
+from kgraph.records import Document, Event, Organisation, Partnership, Person, Place, Post, Records, count_references
 from kgraph.resources import ontology_path
 from kgraph.store import (
     Manifest, QuadLines, build_lock, commit_build, copy_live_build, discarded_on_failure, live_build, read_manifest,
@@ -299,6 +299,7 @@ def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | 
     if in_memory and memo is not None and state is not None:
         # what kept_records would read back from the file now, without reading it
         records.__dict__["_kept"] = _Kept(now, set(preferred), frames, state[:3])
+        count_references(records)  # once a process: the next reads update the count
         _last_kept[path] = (state, basis, records)
 
 
