@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import hashlib
 import re
+import weakref
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
@@ -27,7 +28,7 @@ from kgraph.vocab import partnership_kind_ids, role_ids
 
 __all__ = [
     "PartialDate", "Labels", "Place", "Organisation", "Post", "Person", "Event", "Partnership",
-    "Document", "Records", "load_records", "count_references", "parse_date", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
+    "Document", "Records", "load_records", "count_references", "GROUP_FILES", "parse_date", "EVENT_TYPES", "DOCUMENT_TYPES", "PLACE_TYPES",
 ]
 
 PLACE_TYPES = ("city", "country", "region")
@@ -599,6 +600,10 @@ _READERS = (
 )
 
 
+# each group of records and the file it is read from
+GROUP_FILES = tuple((attr, filename) for filename, attr, _, _ in _READERS)
+
+
 # ---------------------------------------------------------------------------
 # reading again after an edit: only the records whose text changed
 #
@@ -744,7 +749,10 @@ def _same_length(a: str, b: str, limit: int, *, from_end: bool = False) -> int:
 @dataclass
 class _Reread:
     """One file read again: its items now, and what changed against the items read before."""
+    before: _FileItems
     items: _FileItems
+    first: int  # items[first:first + len(added)] replaced before's items[first:after]; the rest are before's
+    after: int
     gone: list  # the records of the items replaced
     added: list  # the records of the items that replaced them
     removed_keys: list[bytes]
@@ -793,8 +801,8 @@ def _reread_file(path: Path, text: str, before: _FileItems, allowed: tuple[str, 
         starts[:kept_before] + [start for start, _, _ in items] + [start + shift for start in starts[kept_after:]],
         before.lines[:kept_before] + lines + lines_after, before.keys[:kept_before] + keys + before.keys[kept_after:],
         before.records[:kept_before] + found + after)
-    return _Reread(items_now, before.records[kept_before:kept_after], found, before.keys[kept_before:kept_after],
-                   entries, moved)
+    return _Reread(before, items_now, kept_before, kept_after, before.records[kept_before:kept_after], found,
+                   before.keys[kept_before:kept_after], entries, moved)
 
 
 def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_texts: dict[str, str]) -> Records | None:
@@ -840,7 +848,9 @@ def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_
             by_id[record.id] = record
         moved += reread.moved
         parsed.update(((filename, key), (line, record)) for key, line, record in reread.entries)
-    records.__dict__.update(_names=names, _by_id=by_id, _files=files, _parsed=parsed, _moved_records=moved)
+    # _rereads: what changed, for what the next steps of a build keep about the records (kgraph.incremental)
+    records.__dict__.update(_names=names, _by_id=by_id, _files=files, _parsed=parsed, _moved_records=moved,
+                            _rereads=rereads, _reread_from=weakref.ref(reuse))
     # records taken back name what they named when first checked, if every id still names that kind of record,
     # or if no reference names an id that does not (the references counted by id: kept up to date when kept)
     renamed = [rid for rid, name in gone_names.items() if names.get(rid) != name]

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import strategies as st
 
 from kgraph.build import build
 from kgraph.resources import packaged_data_dir
@@ -30,6 +31,57 @@ def store_dir(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def store(store_dir):
     return open_store(store_dir)
+
+
+_NEW_ITEMS = ["- id: nowe-miasto\n  type: city\n  country: polska\n  labels: {pl: Nowe Miasto, en: Nowe Miasto}\n"
+              "  sources: [https://example.org/nowe]\n",
+              "- id: nowe-miasto\n  type: city\n  country: nie-ma\n  labels: {pl: Nowe, en: Nowe}\n  sources: [https://example.org/n]\n"]
+_LINES = ["# a comment\n", "\n", "---\n", "  note: a note\n", "  labels: {pl: [\n", "-x\n", "- \n", "\tnote: tab\n"]
+
+
+def _edit_record_lines(text: str, data, rng) -> str:
+    """One edit of `text` as a person makes them: an item removed, moved or added, a label changed, a comment
+    or a blank line added; or lines removed or copied, or a line added, that may leave no valid file."""
+    lines = text.splitlines(keepends=True)
+    item_starts = [i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)]
+    item = rng.randrange(len(item_starts) - 1)
+    first, last = item_starts[item], item_starts[item + 1]
+    kind = data.draw(st.sampled_from(["remove item", "move item", "add item", "relabel", "comment", "remove lines",
+                                      "copy lines", "add line"]))
+    if kind == "remove item":
+        del lines[first:last]
+    elif kind == "move item":
+        moving = lines[first:last]
+        del lines[first:last]
+        to = rng.choice([i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)])
+        lines[to:to] = moving
+    elif kind == "add item" and data.draw(st.booleans()):  # a copy of an item, with an id of its own
+        copy = lines[first:last]
+        copy[0] = copy[0].replace("- id: ", f"- id: kopia-{rng.randrange(1000)}-", 1)
+        lines[rng.choice(item_starts):0] = copy
+    elif kind == "add item":
+        lines[first:first] = [data.draw(st.sampled_from(_NEW_ITEMS))]
+    elif kind == "relabel":
+        at = rng.choice([i for i in range(first, last) if "pl: " in lines[i] and "pl: '" not in lines[i]] or [first])
+        lines[at] = lines[at].replace("pl: ", "pl: Nowa ", 1)
+    elif kind == "comment":
+        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["# a comment\n", "\n"]))
+    else:
+        at = rng.randrange(len(lines) + 1)
+        span = slice(at, at + rng.randint(1, 12))
+        if kind == "remove lines":
+            del lines[span]
+        elif kind == "copy lines":
+            lines[rng.randrange(len(lines) + 1):0] = lines[span]
+        else:
+            lines.insert(at, data.draw(st.sampled_from(_LINES)))
+    return "".join(lines)
+
+
+@pytest.fixture(scope="session")
+def edit_record_lines():
+    """edit_record_lines(text, hypothesis data, random.Random) -> the text of a record file after one edit."""
+    return _edit_record_lines
 
 
 @pytest.fixture

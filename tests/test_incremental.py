@@ -500,3 +500,46 @@ def frame_sizes(kept: bytes) -> list[int]:
         sizes.append(size)
         rest = rest[size:]
     return sizes
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_builds_in_one_process_after_text_edits_equal_full_builds(tmp_path_factory, edit_record_lines, monkeypatch, data):
+    """Random edits of the record files, each built by build(stay_loaded=True) from the records of the last build
+    in memory (only what changed split, digested, planned and kept): the quads of a full build, the live units
+    the plan reads are those of units.tsv, and records.kept gives another process the records as read anew."""
+    import kgraph.incremental
+    from kgraph.errors import RecordError
+    from kgraph.incremental import UNITS_FILE, _units_dict
+    from kgraph.store import live_build
+    root = tmp_path_factory.mktemp("edits")
+    data_dir, store = root / "data", root / "store"
+    shutil.copytree(default_data_dir(), data_dir)
+    build(data_dir, store, shacl=False, stay_loaded=True)
+    rng = random.Random(data.draw(st.integers(0, 2**32)))
+    plans, real_plan = [], kgraph.incremental.plan_build
+    monkeypatch.setattr(kgraph.build, "plan_build", lambda *args: plans.append(real_plan(*args)) or plans[-1])
+    for step in range(data.draw(st.integers(1, 4))):
+        path = data_dir / data.draw(st.sampled_from(["places.yaml", "people.yaml", "events.yaml", "documents.yaml"]))
+        good = path.read_text(encoding="utf-8")
+        path.write_text(edit_record_lines(good, data, rng), encoding="utf-8")
+        units_before = (live_build(store) / UNITS_FILE).read_text(encoding="utf-8")
+        try:
+            manifest = build(data_dir, store, shacl=False, stay_loaded=True)
+        except RecordError:
+            path.write_text(good, encoding="utf-8")  # as a person would, before the next edit
+            continue
+        if manifest.mode == "incremental":
+            live_units = plans[-1].live_units
+            assert {rid: live_units[rid] for rid in _units_dict(units_before)} == _units_dict(units_before)
+            assert all(rid not in live_units for rid in plans[-1].changed - _units_dict(units_before).keys())
+        in_memory = dict(kgraph.incremental._last_kept)  # one store's: a build of another store forgets them
+        (_, _, records), = in_memory.values()
+        assert records._kept.entries.keys() == records._parsed.keys()
+        incremental = dump(store)
+        build(data_dir, root / f"full-{step}", shacl=False, full=True)
+        assert incremental == dump(root / f"full-{step}")
+        kgraph.incremental._last_kept.clear()  # as another process: from the file
+        taken_back = load_records(data_dir, reuse=kept_records(store, build_basis()))
+        assert [(r, r.where) for r in taken_back.all()] == [(r, r.where) for r in load_records(data_dir).all()]
+        kgraph.incremental._last_kept.update(in_memory)

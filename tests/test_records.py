@@ -225,47 +225,6 @@ def test_a_reread_checks_references_again(tmp_path):
 
 # --- reading again in the same process: only the stretch of a file that differs from the text read before
 
-_NEW_ITEMS = ["- id: nowe-miasto\n  type: city\n  country: polska\n  labels: {pl: Nowe Miasto, en: Nowe Miasto}\n"
-              "  sources: [https://example.org/nowe]\n",
-              "- id: nowe-miasto\n  type: city\n  country: nie-ma\n  labels: {pl: Nowe, en: Nowe}\n  sources: [https://example.org/n]\n"]
-_LINES = ["# a comment\n", "\n", "---\n", "  note: a note\n", "  labels: {pl: [\n", "-x\n", "- \n", "\tnote: tab\n"]
-
-
-def _edit_lines(text: str, data, rng) -> str:
-    """One edit of `text` as a person makes them: an item removed, moved or added, a label changed, a comment
-    or a blank line added; or lines removed or copied, or a line added, that may leave no valid file."""
-    lines = text.splitlines(keepends=True)
-    item_starts = [i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)]
-    item = rng.randrange(len(item_starts) - 1)
-    first, last = item_starts[item], item_starts[item + 1]
-    kind = data.draw(st.sampled_from(["remove item", "move item", "add item", "relabel", "comment", "remove lines",
-                                      "copy lines", "add line"]))
-    if kind == "remove item":
-        del lines[first:last]
-    elif kind == "move item":
-        moving = lines[first:last]
-        del lines[first:last]
-        to = rng.choice([i for i, line in enumerate(lines) if line.startswith("- ")] + [len(lines)])
-        lines[to:to] = moving
-    elif kind == "add item":
-        lines[first:first] = [data.draw(st.sampled_from(_NEW_ITEMS))]
-    elif kind == "relabel":
-        at = rng.choice([i for i in range(first, last) if "pl: " in lines[i] and "pl: '" not in lines[i]] or [first])
-        lines[at] = lines[at].replace("pl: ", "pl: Nowa ", 1)
-    elif kind == "comment":
-        lines.insert(rng.randrange(len(lines) + 1), rng.choice(["# a comment\n", "\n"]))
-    else:
-        at = rng.randrange(len(lines) + 1)
-        span = slice(at, at + rng.randint(1, 12))
-        if kind == "remove lines":
-            del lines[span]
-        elif kind == "copy lines":
-            lines[rng.randrange(len(lines) + 1):0] = lines[span]
-        else:
-            lines.insert(at, data.draw(st.sampled_from(_LINES)))
-    return "".join(lines)
-
-
 def _read_or_error(data_dir, **reuse):
     try:
         return load_records(data_dir, **reuse)
@@ -275,7 +234,7 @@ def _read_or_error(data_dir, **reuse):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_reading_again_in_a_process_gives_what_a_first_read_gives(tmp_path_factory, data):
+def test_reading_again_in_a_process_gives_what_a_first_read_gives(tmp_path_factory, edit_record_lines, data):
     """Random edits of the lines of the record files, each read again from the last good read, as kgraph
     review's rebuild does: the same records, where (file, line) included, or the same error, as reading the
     files anew; and the maps a read keeps (ids, kinds, references, items) are those of a read anew."""
@@ -290,7 +249,7 @@ def test_reading_again_in_a_process_gives_what_a_first_read_gives(tmp_path_facto
     count_references(last)
     for _ in range(data.draw(st.integers(1, 4))):
         path = data_dir / data.draw(st.sampled_from(["places.yaml", "people.yaml", "events.yaml", "documents.yaml"]))
-        path.write_text(_edit_lines(path.read_text(encoding="utf-8"), data, rng), encoding="utf-8")
+        path.write_text(edit_record_lines(path.read_text(encoding="utf-8"), data, rng), encoding="utf-8")
         anew, again = _read_or_error(data_dir), _read_or_error(data_dir, reuse=last)
         if isinstance(anew, str):
             assert again == anew
