@@ -377,21 +377,22 @@ def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | 
 
 def _reread_entries(records: Records, kept: Records | None, before: _Kept | None, line_of, preferred: set[str]):
     """(entries now, keys removed, entries changed) of records read again in this process from `kept`, from what
-    load_records says changed, as keep_records(in_memory=True) would find comparing all entries; or None."""
+    load_records says changed, as keep_records(in_memory=True) finds comparing all entries; or None. The entries
+    of records only moved stay as they were (their old line with the record written there): taken back from
+    them, a record is moved by the difference, as from the file."""
     rereads, came_from = records.__dict__.get("_rereads"), records.__dict__.get("_reread_from")
     if rereads is None or came_from is None or came_from() is not kept or before is None or preferred != before.preferred:
         return None
     now, removed, changed = dict(before.entries), [], {}
     for filename, reread in rereads.items():
-        still_here = {key for key, _, _ in reread.entries[:len(reread.added)]}
+        still_here = {key for key, _, _ in reread.entries}
         for key in reread.removed_keys:
             if key not in still_here:
                 removed.append((filename, key))
                 now.pop((filename, key), None)
         for key, line, record in reread.entries:
-            now[filename, key] = (line, record, line_of(id(record)))
             if (filename, key) not in before.entries:  # a key kept has its digest line: the same text, the same claims
-                changed[filename, key] = now[filename, key]
+                changed[filename, key] = now[filename, key] = (line, record, line_of(id(record)))
     return now, removed, changed
 
 

@@ -17,6 +17,8 @@ import weakref
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from itertools import repeat
+from operator import attrgetter
 from datetime import date
 from pathlib import Path
 
@@ -640,17 +642,22 @@ def _top_level_items(text: str) -> list[tuple[int, int, str]] | None:
 
 def _moved(record, file: str, lines: int):
     """`record` as written `lines` further down, in `file`."""
-    if isinstance(record, Person) and record.posts:
+    where = Where(file, record.where.line + lines)
+    if type(record) is Person and record.posts:
         posts = tuple(_with_where(post, Where(file, post.where.line + lines)) for post in record.posts)
-        return _with_where(record, Where(file, record.where.line + lines), posts=posts)
-    return _with_where(record, Where(file, record.where.line + lines))
+        return _with_where(record, where, posts=posts)
+    return _with_where(record, where)
 
 
 def _with_where(record, where: Where, **other):
     """A copy of `record` written elsewhere, sharing its field values. Not dataclasses.replace, which makes and
     checks every field again (8 µs a record): an edit near the top of a file moves every record below it."""
     copy = object.__new__(type(record))
-    copy.__dict__.update(record.__dict__, where=where, **other)
+    state = copy.__dict__
+    state.update(record.__dict__)
+    state["where"] = where
+    if other:
+        state.update(other)
     return copy
 
 
@@ -723,6 +730,7 @@ class _FileItems:
     records: list  # each item's record
 
 
+_RECORD_ID = attrgetter("id")
 _BLOCK = 1 << 16  # characters compared at a time when looking for where two texts differ
 
 
@@ -756,8 +764,9 @@ class _Reread:
     gone: list  # the records of the items replaced
     added: list  # the records of the items that replaced them
     removed_keys: list[bytes]
-    entries: list  # (item digest, first line, record) of the items added and of those that moved
+    entries: list  # (item digest, first line, record) of the items added
     moved: list  # (record, as read before) of the records taken back at other lines
+    shifted: int  # the last items, after the stretch, that moved to other lines (all of them, or none)
 
 
 def _reread_file(path: Path, text: str, before: _FileItems, allowed: tuple[str, ...], reader, earlier: dict,
@@ -788,21 +797,20 @@ def _reread_file(path: Path, text: str, before: _FileItems, allowed: tuple[str, 
         return None
     keys, found, moved = read
     lines = [line for _, line, _ in items]
-    entries = list(zip(keys, lines, found))
     after, lines_after = before.records[kept_after:], before.lines[kept_after:]
     lines_gained = text.count("\n", stretch_start, stretch_end) - old.count("\n", stretch_start, old_stretch_end)
-    if lines_gained:
+    if lines_gained:  # every item after the stretch moved: 1 µs a record (an edit near the top of a long file)
         moved_after = [_moved(record, before.file, lines_gained) for record in after]
         moved += zip(moved_after, after)
         after, lines_after = moved_after, [line + lines_gained for line in lines_after]
-        entries += zip(before.keys[kept_after:], lines_after, after)
     items_now = _FileItems(
         before.file, text,
         starts[:kept_before] + [start for start, _, _ in items] + [start + shift for start in starts[kept_after:]],
         before.lines[:kept_before] + lines + lines_after, before.keys[:kept_before] + keys + before.keys[kept_after:],
         before.records[:kept_before] + found + after)
     return _Reread(before, items_now, kept_before, kept_after, before.records[kept_before:kept_after], found,
-                   before.keys[kept_before:kept_after], entries, moved)
+                   before.keys[kept_before:kept_after], list(zip(keys, lines, found)), moved,
+                   len(after) if lines_gained else 0)
 
 
 def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_texts: dict[str, str]) -> Records | None:
@@ -844,10 +852,13 @@ def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_
                 return None  # a duplicate id: the full read says where each is
             names[record.id] = _name_of(record)
             by_id[record.id] = record
-        for record, _ in reread.moved:
-            by_id[record.id] = record
         moved += reread.moved
         parsed.update(((filename, key), (line, record)) for key, line, record in reread.entries)
+        if reread.shifted:  # C loops: these are every record after the stretch
+            shifted = slice(len(reread.items.records) - reread.shifted, None)
+            keys, lines, after = reread.items.keys[shifted], reread.items.lines[shifted], reread.items.records[shifted]
+            by_id.update(zip(map(_RECORD_ID, after), after))
+            parsed.update(zip(zip(repeat(filename), keys), zip(lines, after)))
     # _rereads: what changed, for what the next steps of a build keep about the records (kgraph.incremental)
     records.__dict__.update(_names=names, _by_id=by_id, _files=files, _parsed=parsed, _moved_records=moved,
                             _rereads=rereads, _reread_from=weakref.ref(reuse))
@@ -861,7 +872,8 @@ def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_
             named.subtract(_named_ids(reread.gone))
             named.update(_named_ids(reread.added))
         records._named = named
-    _check_references(records, None if any(named[rid] > 0 for rid in renamed) else fresh)
+    _check_references(records, None if any(named[rid] > 0 for rid in renamed) else
+                      [record for reread in rereads.values() for record in reread.added if id(record) in fresh])
     return records
 
 
@@ -938,14 +950,12 @@ def _named_ids(record_list) -> Counter:
                    if ref is not None and not (kind == "source" and ref.startswith(("http:", "https:"))))
 
 
-def _check_references(records: Records, fresh: set[int] | None = None) -> None:
-    """Every id a record names is a record of the kind it must be. With `fresh` (the ids of the record objects
-    parsed anew), only those: the others were checked when first read, and each id they could name then
-    names the same kind of record now."""
+def _check_references(records: Records, only: list | None = None) -> None:
+    """Every id a record names is a record of the kind it must be. With `only` (the records parsed anew, in
+    the records' order), only those: the others were checked when first read, and each id they could name
+    then names the same kind of record now."""
     index = records._index()
-    for record in records.all():
-        if fresh is not None and id(record) not in fresh:
-            continue
+    for record in records.all() if only is None else only:
         for ref, kind, field_name, where in _references(record):
             if ref is None:
                 continue
@@ -1023,6 +1033,6 @@ def _load_records(data_dir: Path, texts: dict[str, str], reuse: Records | None) 
     # records taken back name what they named when first checked, if every id still names that kind of record
     # (ids added change nothing for them)
     names_kept = reuse is not None and _names(reuse).items() <= _names(records).items()
-    _check_references(records, fresh if names_kept else None)
+    _check_references(records, [record for record in records.all() if id(record) in fresh] if names_kept else None)
     records.__dict__.update(_parsed=parsed, _moved_records=moved, _files=files)
     return records
