@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
 from pathlib import Path
 
@@ -143,6 +144,11 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
     """
     data_dir = Path(data_dir) if data_dir is not None else default_data_dir()
     basis = build_basis()
+    # the data's digest in a thread: reading and hashing the files lets go of the GIL, so it overlaps reading the
+    # records (0.14 s at 10^7 triples)
+    fingerprinting = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kgraph-fingerprint")
+    fingerprint = fingerprinting.submit(data_fingerprint, data_dir)
+    fingerprinting.shutdown(wait=False)
     # Without the cycle collector, from reading the records to keeping them: each of its full passes walks every
     # record object (2 s at 10^7 triples) and finds nothing to free, and switched back on between the steps it
     # made several
@@ -156,7 +162,7 @@ def build(data_dir: Path | str | None = None, store_dir: Path | str = DEFAULT_ST
             from kgraph.text.home import default_home  # here: it loads spaCy and Morfeusz, 0.4 s a build without texts
             extractions = read_extractions(extracted, records, default_home=default_home(data_dir), progress=progress)
         manifest = build_records(records, store_dir, shacl=shacl, extractions=extractions, data_dir=str(data_dir),
-                                 fingerprint=data_fingerprint(data_dir), extracted=extracted, full=full,
+                                 fingerprint=fingerprint.result(), extracted=extracted, full=full,
                                  progress=progress)
         keep_records(store_dir, records, basis, kept, in_memory=stay_loaded)
     return manifest

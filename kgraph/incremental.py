@@ -121,14 +121,15 @@ def record_digests(records: Records, preferred: set[str], *, jobs: int | None = 
         everything = list(chain.from_iterable(getattr(records, group) for group, _ in GROUP_FILES))
         lines = list(chain.from_iterable(lines for _, lines in by_file.values()))
         units = "".join(lines).encode("utf-8")
-        line_of = dict(zip(map(id, everything), lines))
-        records.__dict__["_digest_memo"] = _DigestMemo(everything, line_of, set(preferred), units, by_file)
+        spliced_memo = records.__dict__["_digest_memo"] = _DigestMemo(
+            everything, lines, set(preferred), units, by_file, recent=dict(zip(map(id, replaced[2]), replaced[1])))
         index = records._index()
 
         def unit_of(record_id: str) -> str | None:
-            line = line_of.get(id(index.get(record_id)))
+            record = index.get(record_id)
+            line = spliced_memo.line_of(record) if record is not None else None
             return line[line.index("\t") + 1:-1] if line else None
-        return RecordDigests(units, memo.units, replaced, unit_of)
+        return RecordDigests(units, memo.units, replaced[:2], unit_of)
     everything = list(records.all())
     if memo is None:
         lines: list = [None] * len(everything)
@@ -161,18 +162,18 @@ def record_digests(records: Records, preferred: set[str], *, jobs: int | None = 
             by_file[filename] = (files[filename], lines[at:at + size])
         at += size
     # the records of this call are kept alive with their digests, so an id in the memo is still theirs
-    records.__dict__["_digest_memo"] = _DigestMemo(everything, dict(zip(map(id, everything), lines)), set(preferred),
-                                                   units, by_file)
+    records.__dict__["_digest_memo"] = _DigestMemo(everything, lines, set(preferred), units, by_file)
     return RecordDigests(units)
 
 
 def _spliced_lines(records: Records, memo: "_DigestMemo | None", preferred: set[str]):
-    """({record file: (its items, the lines of its records)}, (lines replaced, lines replacing them)) of
-    records read again from those `memo` was made for, with the same preferred claims; None otherwise."""
+    """({record file: (its items, the lines of its records)}, (lines replaced, lines replacing them, the records
+    of those)) of records read again from those `memo` was made for, with the same preferred claims; None
+    otherwise."""
     rereads, files = records.__dict__.get("_rereads"), records.__dict__.get("_files")
     if rereads is None or files is None or memo is None or preferred != memo.preferred:
         return None
-    by_file, gone, made = {}, [], []
+    by_file, gone, made, digested = {}, [], [], []
     for group, filename in GROUP_FILES:
         items, was = files.get(filename), memo.by_file.get(filename)
         if items is None and not getattr(records, group):
@@ -188,18 +189,32 @@ def _spliced_lines(records: Records, memo: "_DigestMemo | None", preferred: set[
             new = _digest_lines(reread.added, preferred).splitlines(keepends=True)
             gone += lines[reread.first:reread.after]
             made += new
+            digested += reread.added
             lines = lines[:reread.first] + new + lines[reread.after:]
         by_file[filename] = (items, lines)
-    return by_file, (gone, made)
+    return by_file, (gone, made, digested)
 
 
-@dataclass
 class _DigestMemo:
-    records: list  # the records digested, kept alive: the keys of `lines` are their ids
-    lines: dict[int, str]  # id(record) -> its line of units.tsv
-    preferred: set[str]
-    units: bytes = b""  # the lines, all
-    by_file: dict = field(default_factory=dict)  # record file -> (its items as read, the lines of their records)
+    """The digest lines of records, by record object (their ids: the records are kept alive here)."""
+
+    def __init__(self, records: list, lines: list[str] | dict[int, str], preferred: set[str], units: bytes = b"",
+                 by_file: dict | None = None, recent: dict[int, str] | None = None):
+        self.records, self.preferred, self.units = records, preferred, units
+        self.by_file = by_file or {}  # record file -> (its items as read, the lines of their records)
+        self.recent = recent or {}  # id(record) -> line, of the records just digested
+        # by id(record), made when first asked for (50 ms at 10^7 triples, which a build read again rarely needs)
+        self._lines, self._line_list = (lines, None) if isinstance(lines, dict) else (None, lines)
+
+    @property
+    def lines(self) -> dict[int, str]:
+        if self._lines is None:
+            self._lines, self._line_list = dict(zip(map(id, self.records), self._line_list)), None
+        return self._lines
+
+    def line_of(self, record) -> str | None:
+        line = self.recent.get(id(record))
+        return line if line is not None else self.lines.get(id(record))
 
 
 @dataclass
@@ -330,12 +345,12 @@ def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | 
     `in_memory`: and in this process, where kept_records finds them while the file is unchanged (the memory
     of the records stays taken: for a process that builds again, not for a one-off build)."""
     memo: _DigestMemo | None = records.__dict__.get("_digest_memo")
-    line_of = memo.lines.get if memo else {}.get
+    line_of = memo.line_of if memo else lambda record: None
     preferred = memo.preferred if memo else set()
     before: _Kept | None = kept.__dict__.get("_kept") if kept is not None else None
     reread = _reread_entries(records, kept, before, line_of, preferred) if in_memory else None
     if reread is None:
-        now = {key: (line, record, line_of(id(record))) for key, (line, record) in records.__dict__.get("_parsed", {}).items()}
+        now = {key: (line, record, line_of(record)) for key, (line, record) in records.__dict__.get("_parsed", {}).items()}
     else:
         now = reread[0]
     path = (Path(store_dir) / RECORDS_KEPT).absolute()
@@ -392,7 +407,7 @@ def _reread_entries(records: Records, kept: Records | None, before: _Kept | None
                 now.pop((filename, key), None)
         for key, line, record in reread.entries:
             if (filename, key) not in before.entries:  # a key kept has its digest line: the same text, the same claims
-                changed[filename, key] = now[filename, key] = (line, record, line_of(id(record)))
+                changed[filename, key] = now[filename, key] = (line, record, line_of(record))
     return now, removed, changed
 
 
