@@ -213,7 +213,12 @@ def report(results: list[dict]) -> str:
             "",
             "The same edits again (other labels), each built by `kgraph.build.build(..., stay_loaded=True)` in one Python",
             "process, as `kgraph review` does when its rebuild button is pressed: the first build reads `records.kept`, the",
-            "next ones take the records of the build before from memory (no start-up, no unpickling).",
+            "next ones take the records of the build before from memory (no start-up, no unpickling), compare each file",
+            "with the text they read, and split, parse and digest only the stretch that differs; the maps of ids, the digest",
+            "lines, the plan's comparison and `records.kept`'s frame are brought up to date from what that stretch changed.",
+            "What still grows with the records: reading and comparing the files' text (and hashing it for the store's",
+            "fingerprint), and, after a line added near the top, copying every record below it to its new line",
+            "(about 3 µs a record at 10^7).",
             "",
             *_table(results, "in_one_process"),
         ]
