@@ -383,6 +383,8 @@ def keep_records(store_dir: Path, records: Records, basis: str, kept: Records | 
             write_atomic(path, _KEPT_MAGIC + basis.encode("ascii") + b"\n" + _kept_frame([], now, preferred))
             frames = 1
         state = _file_state(path)
+    # what this read changed, and the records it replaced: used by this build, not to be kept alive by the next
+    records.__dict__.pop("_rereads", None)
     if in_memory and memo is not None and state is not None:
         # what kept_records would read back from the file now, without reading it
         records.__dict__["_kept"] = _Kept(now, set(preferred), frames, state[:3])
