@@ -31,9 +31,9 @@ import os
 import pickle
 from collections import Counter
 from collections.abc import Mapping
-from itertools import chain
 from dataclasses import dataclass, field, fields
 from datetime import date
+from itertools import chain
 from operator import attrgetter
 from pathlib import Path
 from typing import Callable

@@ -16,10 +16,10 @@ import re
 import weakref
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from datetime import date
 from itertools import repeat
 from operator import attrgetter
-from datetime import date
 from pathlib import Path
 
 import yaml
@@ -835,8 +835,11 @@ def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_
             before = reread.items
         files[filename] = before
         getattr(records, attr).extend(before.records)
-    # the maps of ids kept with `reuse`, brought up to date with the records replaced and their replacements
-    names, by_id, parsed = dict(_names(reuse)), dict(reuse._index()), dict(earlier)
+    # the maps of ids kept with `reuse`, brought up to date with the records replaced and their replacements (none
+    # is changed in place once made: with nothing replaced, `reuse` and these records share them)
+    names, by_id, parsed = _names(reuse), reuse._index(), earlier
+    if rereads:
+        names, by_id, parsed = dict(names), dict(by_id), dict(parsed)
     gone_names = {}
     for filename, reread in rereads.items():
         for record in reread.gone:
@@ -865,11 +868,12 @@ def _reread_records(data_dir: Path, texts: dict[str, str], reuse: Records, read_
     # or if no reference names an id that does not (the references counted by id: kept up to date when kept)
     renamed = [rid for rid, name in gone_names.items() if names.get(rid) != name]
     named = reuse.__dict__.get("_named")
-    if renamed or named is not None:
+    if renamed or (named is not None and rereads):
         named = _named_ids(reuse.all()) if named is None else named.copy()
         for reread in rereads.values():
             named.subtract(_named_ids(reread.gone))
             named.update(_named_ids(reread.added))
+    if named is not None:
         records._named = named
     _check_references(records, None if any(named[rid] > 0 for rid in renamed) else
                       [record for reread in rereads.values() for record in reread.added if id(record) in fresh])

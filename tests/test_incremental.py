@@ -3,7 +3,6 @@ is killed at any moment leaves the previous build live and the store usable."""
 import copy
 import dataclasses
 import hashlib
-import json
 import os
 import pickle
 import random
