@@ -436,7 +436,9 @@ def test_a_build_appends_what_it_changed_to_the_kept_records(tmp_path):
     # cut short: the first frame holds, and is what the next build reads (the edit is parsed again)
     kept.write_bytes(appended[:-10])
     assert sorted(r.id for r in kept_records(store, basis).all()) == sorted(r.id for r in records.all())
-    assert build(data, store).mode == "unchanged"
+    # (a build of the files built before reads neither the records nor this file: the next edit's build does)
+    events.write_text(text.replace("  end: 2025-11-08\n", "  end: 2025-11-10\n", 1), encoding="utf-8")
+    assert build(data, store).mode == "incremental"
     assert len(frame_sizes(kept.read_bytes())) == 1 and kept_records(store, basis) is not None
 
 
@@ -542,3 +544,23 @@ def test_builds_in_one_process_after_text_edits_equal_full_builds(tmp_path_facto
         taken_back = load_records(data_dir, reuse=kept_records(store, build_basis()))
         assert [(r, r.where) for r in taken_back.all()] == [(r, r.where) for r in load_records(data_dir).all()]
         kgraph.incremental._last_kept.update(in_memory)
+
+
+def test_a_build_of_the_files_built_before_reads_no_record(tmp_path, monkeypatch):
+    """The live build was made from these very files (the data's fingerprint), on this basis: `kgraph build` says
+    nothing changed without reading the records; any other file content, another data directory or --full reads."""
+    import kgraph.build
+    data, store = tmp_path / "data", tmp_path / "store"
+    shutil.copytree(default_data_dir(), data)
+    first = build(data, store, shacl=False)
+    reads = []
+    real = kgraph.build.load_records
+    monkeypatch.setattr(kgraph.build, "load_records", lambda *args, **kwargs: reads.append(args) or real(*args, **kwargs))
+    again = build(data, store, shacl=False)
+    assert (again.mode, again.build, again.records, reads) == ("unchanged", first.build, first.records, [])
+    assert kgraph.build.read_manifest(store).mode == "unchanged"
+    (data / "texts" / "a-new-text.txt").write_text("Burmistrz odwiedził Kalisz.", encoding="utf-8")  # not a record, but data
+    assert build(data, store, shacl=False).mode == "unchanged" and len(reads) == 1
+    shutil.copytree(data, tmp_path / "elsewhere")
+    assert build(tmp_path / "elsewhere", store, shacl=False).mode == "unchanged" and len(reads) == 2
+    assert build(data, store, shacl=False, full=True).mode == "full" and len(reads) == 3
