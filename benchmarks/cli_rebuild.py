@@ -205,6 +205,7 @@ def report(results: list[dict]) -> str:
         "Each edit is an incremental build (the CLI says so: \"1 record(s) rewritten\"). What a build after an edit",
         "costs besides the rewrite: starting Python and importing kgraph, unpickling the records the last build kept",
         "(`records.kept`), hashing each item of the files, parsing the changed ones, and writing `records.kept` again.",
+        "\"Nothing changed\" reads no record: the files' digest equals the live build's (start-up and hashing the files).",
     ]
     if all("in_one_process" in result for result in results):
         lines += [
