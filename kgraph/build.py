@@ -8,8 +8,8 @@ from __future__ import annotations
 import hashlib
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from kgraph.bulk import no_cycle_collection
@@ -23,7 +23,7 @@ from kgraph.incremental import (
     UNITS_FILE, Plan, RecordDigests, adopt_digests, build_basis, extraction_digest, keep_live_build, keep_records,
     kept_records, plan_build, record_digests, update_live_build,
 )
-from kgraph.store import DEFAULT_STORE, Manifest, build_lock, live_build, read_manifest, rewrite_manifest, write_store
+from kgraph.store import DEFAULT_STORE, Manifest, build_lock, live_build, read_manifest, write_store
 from kgraph.validate import validate_graph
 
 __all__ = ["build", "build_records", "data_fingerprint", "build_quads", "build_dataset", "build_curated_graph"]
@@ -183,7 +183,7 @@ def _built_from(store_dir: Path | str, data_dir: Path, basis: str, fingerprint: 
         if (live.fingerprint, live.basis, live.data_dir, live.extracted, live.extraction_digest) != (
                 fingerprint, basis, str(data_dir), [], ""):
             return None
-        return rewrite_manifest(store_dir, Manifest(**{**live.__dict__, "mode": "unchanged", "changed": 0, "reason": ""}))
+        return keep_live_build(store_dir, {"records": live.records})
 
 
 def data_fingerprint(data_dir: Path | str) -> str:
